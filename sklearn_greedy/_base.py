@@ -1,0 +1,487 @@
+"""The base every estimator of the package shares.
+
+`BaseGreedyNetwork` owns the hyperparameters, their validation, seeding, the
+running of one stage (logging, history, divergence) and persistence.
+`BaseGreedyClassifier` adds what both classifiers share: labels, probabilities, the
+staged API and the Keras model. Estimators are thin subclasses that only say which
+stages to train.
+"""
+
+import numbers
+from abc import ABCMeta, abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._compat import Interval, StrOptions, keras, validate_data
+from ._engine import (
+    OPTIMIZERS,
+    TrainingConfig,
+    dense_forward,
+    hidden_features,
+    initial_layer,
+    train_stage,
+)
+
+MODES = ("frozen", "finetune", "end_to_end")
+# The output layer is a plain softmax (or linear) layer, initialised as Keras's
+# Dense layer is by default, whatever initializer the hidden layers use.
+OUTPUT_INITIALIZER = "glorot_uniform"
+_SEED_HIGH = np.iinfo(np.int32).max
+_TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
+
+
+def _is_keras_name(getter, name):
+    try:
+        getter(name)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
+    """Shared machinery of the greedy layer-wise estimators. Not for direct use."""
+
+    _parameter_constraints = {
+        "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
+        "hidden_units": [Interval(numbers.Integral, 1, None, closed="left"), "array-like"],
+        "mode": [StrOptions(set(MODES))],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "finetune_epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "finetune_learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither")],
+        "momentum": [Interval(numbers.Real, 0, 1, closed="left")],
+        "activation": [str],
+        "kernel_initializer": [str],
+        "alpha": [Interval(numbers.Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(numbers.Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(numbers.Integral, 1, None, closed="left")],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    @abstractmethod
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=10,
+        mode="frozen",
+        epochs=100,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=32,
+        optimizer="sgd",
+        learning_rate=0.01,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_layers = n_layers
+        self.hidden_units = hidden_units
+        self.mode = mode
+        self.epochs = epochs
+        self.finetune_epochs = finetune_epochs
+        self.finetune_learning_rate = finetune_learning_rate
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- hyperparameters -------------------------------------------------------
+
+    def _check_hyperparameters(self):
+        """Checks `_parameter_constraints` cannot express; returns the widths."""
+        if not _is_keras_name(keras.activations.get, self.activation):
+            raise ValueError(
+                f"activation={self.activation!r} is not a Keras activation name "
+                "(e.g. 'relu', 'tanh', 'sigmoid', 'gelu')."
+            )
+        if not _is_keras_name(keras.initializers.get, self.kernel_initializer):
+            raise ValueError(
+                f"kernel_initializer={self.kernel_initializer!r} is not a Keras "
+                "initializer name (e.g. 'he_uniform', 'glorot_uniform')."
+            )
+        if isinstance(self.hidden_units, numbers.Integral):
+            return (int(self.hidden_units),) * self.n_layers
+        widths = tuple(self.hidden_units)
+        if len(widths) != self.n_layers:
+            raise ValueError(
+                f"hidden_units has {len(widths)} widths but n_layers={self.n_layers}: "
+                "give one width per hidden layer, or a single int for all of them."
+            )
+        if not all(isinstance(w, numbers.Integral) and w >= 1 for w in widths):
+            raise ValueError(
+                f"hidden_units must hold positive integers, got {self.hidden_units!r}."
+            )
+        return tuple(int(w) for w in widths)
+
+    def _training_config(self, finetune=False):
+        if not finetune:
+            epochs, learning_rate = self.epochs, self.learning_rate
+        else:
+            epochs = self.epochs if self.finetune_epochs is None else self.finetune_epochs
+            learning_rate = (
+                self.learning_rate / 10
+                if self.finetune_learning_rate is None
+                else self.finetune_learning_rate
+            )
+        return TrainingConfig(
+            optimizer=self.optimizer,
+            learning_rate=float(learning_rate),
+            momentum=float(self.momentum),
+            alpha=float(self.alpha),
+            epochs=int(epochs),
+            batch_size=int(self.batch_size),
+            early_stopping=bool(self.early_stopping),
+            n_iter_no_change=int(self.n_iter_no_change),
+            tol=_TOL,
+        )
+
+    def _warm_started(self):
+        """Whether this fit grows the fitted network instead of starting over."""
+        if not (self.warm_start and hasattr(self, "n_layers_")):
+            return False
+        if self.n_layers < self.n_layers_:
+            raise ValueError(
+                f"n_layers={self.n_layers} is smaller than the {self.n_layers_} layers "
+                "already fitted; warm_start can only add layers. Set warm_start=False "
+                "to fit from scratch."
+            )
+        return True
+
+    # -- stages ------------------------------------------------------------------
+
+    @staticmethod
+    def _new_seed(rng):
+        return int(rng.randint(_SEED_HIGH))
+
+    def _new_layer(self, n_in, n_out, rng, initializer=None):
+        return initial_layer(
+            n_in, n_out, initializer or self.kernel_initializer, self._new_seed(rng)
+        )
+
+    def _train(
+        self,
+        weights,
+        x,
+        target,
+        *,
+        loss,
+        stage,
+        rng,
+        history,
+        score,
+        finetune=False,
+        validation=None,
+        **noise,
+    ):
+        """Train one stage, log it and append its record to ``history``.
+
+        Parameters
+        ----------
+        weights : list of ndarray
+            Initial weights of the layers this stage trains.
+        x, target : ndarray
+            Stage input (raw or cached features) and what to fit.
+        loss : {"softmax", "mse"}
+        stage : dict
+            ``stage`` (number), ``n_stages``, ``kind`` and ``depth``, for the record.
+        rng : RandomState
+        history : list
+        score : callable
+            Maps the trained weights to the record's score.
+        finetune : bool
+            Train with the fine-tuning epochs and learning rate.
+        validation : tuple, optional
+            ``(x_val, target_val)`` for early stopping.
+        **noise
+            ``masking_noise`` and ``gaussian_noise`` for denoising stages.
+
+        Returns
+        -------
+        weights : list of ndarray
+        """
+        result = train_stage(
+            weights,
+            x,
+            target,
+            activation=self.activation,
+            loss=loss,
+            config=self._training_config(finetune),
+            seed=self._new_seed(rng),
+            validation=validation,
+            **noise,
+        )
+        if result.diverged:
+            raise ValueError(
+                f"Training diverged in stage {stage['stage']} of {stage['n_stages']} "
+                f"({stage['kind']}, depth {stage['depth']}): the loss became NaN or "
+                f"infinite at epoch {result.n_epochs}. Lower learning_rate (now "
+                f"{self.learning_rate}) or scale X, e.g. with StandardScaler."
+            )
+        record = {
+            "stage": stage["stage"],
+            "kind": stage["kind"],
+            "depth": stage["depth"],
+            "loss": result.loss_curve,
+            "score": score(result.weights),
+            "epochs": result.n_epochs,
+            "seconds": result.seconds,
+        }
+        history.append(record)
+        if self.verbose:
+            score_name = "train accuracy" if loss == "softmax" else "reconstruction MSE"
+            print(
+                f"[{type(self).__name__}] stage {stage['stage']}/{stage['n_stages']} "
+                f"({stage['kind']}, depth {stage['depth']}): loss "
+                f"{result.loss_curve[-1]:.4f}, {score_name} {record['score']:.4f}, "
+                f"{result.n_epochs} epochs, {result.seconds:.2f} s",
+                flush=True,
+            )
+        if self.verbose >= 2:
+            # The stage ran compiled, so its epochs are reported once it is done.
+            bar = keras.utils.Progbar(result.n_epochs, stateful_metrics=["loss"])
+            for epoch, value in enumerate(result.loss_curve, start=1):
+                bar.update(epoch, values=[("loss", value)])
+        return result.weights
+
+    # -- persistence ---------------------------------------------------------------
+
+    def __getstate__(self):
+        # Fitted state is numpy arrays only; the Keras view is rebuilt on demand.
+        state = super().__getstate__()
+        state.pop("_keras_model", None)
+        return state
+
+
+class BaseGreedyClassifier(BaseGreedyNetwork):
+    """What the two classifiers share: labels, probabilities, staged API, model.
+
+    Fitted subclasses set ``coefs_`` and ``intercepts_`` (the final network: hidden
+    layers, then the softmax layer) and ``_staged_layers``/``_staged_heads`` (the
+    greedy hidden layers and the output layer trained at each depth), through
+    `_set_fitted`.
+    """
+
+    def _validate_training_data(self, X, y, reset):
+        X, y = validate_data(self, X, y, reset=reset, dtype=[np.float64, np.float32])
+        check_classification_targets(y)
+        return X, y
+
+    def _encode_labels(self, y, warm):
+        """Class indices for y; checks the classes against a warm-started fit."""
+        encoder = LabelEncoder().fit(y)
+        if len(encoder.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"data, but the data contains only one class: {encoder.classes_[0]!r}."
+            )
+        if warm and not np.array_equal(encoder.classes_, self.classes_):
+            raise ValueError(
+                f"warm_start needs the classes of the first fit {self.classes_.tolist()}, "
+                f"got {encoder.classes_.tolist()}."
+            )
+        return encoder.classes_, encoder.transform(y).astype(np.int32)
+
+    def _split_validation(self, X, y_encoded, rng):
+        """Hold out ``validation_fraction`` of the rows when early stopping."""
+        if not self.early_stopping:
+            return X, y_encoded, None
+        X_train, X_val, y_train, y_val = train_test_split(
+            X,
+            y_encoded,
+            test_size=self.validation_fraction,
+            stratify=y_encoded,
+            random_state=self._new_seed(rng),
+        )
+        return X_train, y_train, (X_val, y_val)
+
+    @staticmethod
+    def _accuracy_of(x, y_encoded, activation):
+        """A score_fn for `_train`: training accuracy of the stage's network."""
+
+        def score(weights):
+            logits = dense_forward(weights, x, activation)
+            return float(np.mean(np.argmax(logits, axis=1) == y_encoded))
+
+        return score
+
+    def _set_fitted(self, **fitted):
+        """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
+        self.__dict__.pop("_keras_model", None)
+        self.__dict__.update(fitted)
+
+    # -- prediction ----------------------------------------------------------------
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+
+    @staticmethod
+    def _softmax(logits):
+        logits = logits - logits.max(axis=1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=1, keepdims=True)
+
+    def _network_weights(self):
+        return [w for pair in zip(self.coefs_, self.intercepts_) for w in pair]
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        X = self._check_X(X)
+        return self._softmax(dense_forward(self._network_weights(), X, self.activation, "float64"))
+
+    def predict_log_proba(self, X):
+        """Logarithm of `predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def _has_stages(self):
+        # A warm start on top of an "end_to_end" fit has no greedy stages to show.
+        return self.mode != "end_to_end" and (
+            not hasattr(self, "_staged_heads") or len(self._staged_heads) == self.n_layers_
+        )
+
+    @available_if(_has_stages)
+    def staged_predict_proba(self, X):
+        """Class probabilities of the network cut at each depth.
+
+        Item ``k - 1`` is the network made of the first ``k`` hidden layers as the
+        greedy stages left them, topped by the output layer trained at stage ``k``:
+        one fit gives the whole depth curve. Not available in ``"end_to_end"`` mode.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Yields
+        ------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        X = self._check_X(X)
+        features = X
+        for layer, head in zip(self._staged_layers, self._staged_heads):
+            features = hidden_features(layer, features, self.activation, "float64")
+            yield self._softmax(dense_forward(head, features, self.activation, "float64"))
+
+    @available_if(_has_stages)
+    def staged_predict(self, X):
+        """Predicted labels of the network cut at each depth.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Yields
+        ------
+        y : ndarray of shape (n_samples,)
+        """
+        for proba in self.staged_predict_proba(X):
+            yield self.classes_[np.argmax(proba, axis=1)]
+
+    @available_if(_has_stages)
+    def staged_score(self, X, y):
+        """Accuracy of the network cut at each depth.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Yields
+        ------
+        score : float
+        """
+        y = np.asarray(y)
+        for predicted in self.staged_predict(X):
+            yield float(np.mean(predicted == y))
+
+    @property
+    def model_(self):
+        """The fitted network as a plain ``keras.Model`` from X to probabilities.
+
+        Built from the fitted weights on first access; it can be used, saved and
+        loaded without this package. Changing it does not change the estimator.
+        """
+        check_is_fitted(self)
+        if getattr(self, "_keras_model", None) is None:
+            self._keras_model = _keras_classifier(
+                self.n_features_in_,
+                self.coefs_,
+                self.intercepts_,
+                self.activation,
+            )
+        return self._keras_model
+
+
+def _keras_classifier(n_features, coefs, intercepts, activation):
+    layers = [keras.Input(shape=(n_features,))]
+    for i, (kernel, bias) in enumerate(zip(coefs, intercepts)):
+        is_output = i == len(coefs) - 1
+        dense = keras.layers.Dense(
+            kernel.shape[1],
+            activation="softmax" if is_output else activation,
+            name="output" if is_output else f"hidden_{i + 1}",
+        )
+        layers.append(dense)
+    model = keras.Sequential(layers, name="greedy_layerwise_network")
+    for dense, kernel, bias in zip(model.layers, coefs, intercepts):
+        dense.set_weights([kernel, bias])
+    return model
