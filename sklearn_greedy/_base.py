@@ -7,6 +7,7 @@ staged API and the Keras model. Estimators are thin subclasses that only say whi
 stages to train.
 """
 
+import functools
 import numbers
 from abc import ABCMeta, abstractmethod
 
@@ -34,6 +35,28 @@ MODES = ("frozen", "finetune", "end_to_end")
 OUTPUT_INITIALIZER = "glorot_uniform"
 _SEED_HIGH = np.iinfo(np.int32).max
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
+
+
+def fit_atomically(fit):
+    """Make ``fit`` all or nothing.
+
+    If it raises, a KeyboardInterrupt included, the estimator is put back as it was
+    before the call: unfitted, or the previously fitted model for ``warm_start``.
+    Fits only ever assign attributes (never mutate fitted ones in place), so a
+    shallow copy of ``__dict__`` is a complete snapshot.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        before = dict(self.__dict__)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    return wrapper
 
 
 def _is_keras_name(getter, name):
@@ -299,7 +322,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         if len(encoder.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {encoder.classes_[0]!r}."
+                f"data, but the data contains only one class: {encoder.classes_.tolist()[0]!r}."
             )
         if warm and not np.array_equal(encoder.classes_, self.classes_):
             raise ValueError(
@@ -473,7 +496,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
 def _keras_classifier(n_features, coefs, intercepts, activation):
     layers = [keras.Input(shape=(n_features,))]
-    for i, (kernel, bias) in enumerate(zip(coefs, intercepts)):
+    for i, kernel in enumerate(coefs):
         is_output = i == len(coefs) - 1
         dense = keras.layers.Dense(
             kernel.shape[1],

@@ -5,7 +5,7 @@ import warnings
 from sklearn.base import ClassifierMixin
 from sklearn.utils import check_random_state
 
-from ._base import OUTPUT_INITIALIZER, BaseGreedyClassifier
+from ._base import OUTPUT_INITIALIZER, BaseGreedyClassifier, fit_atomically
 from ._compat import _fit_context
 from ._engine import hidden_features
 
@@ -175,6 +175,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
     def fit(self, X, y):
         """Train the network stage by stage.
 
@@ -205,6 +206,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 warnings.warn(
                     "Warm-start fitting without increasing n_layers does not fit new layers.",
                     UserWarning,
+                    stacklevel=2,
                 )
                 return self
             layers = _pairs(self._network_weights())
