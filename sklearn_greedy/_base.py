@@ -218,7 +218,6 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         stage,
         rng,
         history,
-        score,
         finetune=False,
         validation=None,
         **noise,
@@ -236,8 +235,6 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             ``stage`` (number), ``n_stages``, ``kind`` and ``depth``, for the record.
         rng : RandomState
         history : list
-        score : callable
-            Maps the trained weights to the record's score.
         finetune : bool
             Train with the fine-tuning epochs and learning rate.
         validation : tuple, optional
@@ -272,7 +269,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             "kind": stage["kind"],
             "depth": stage["depth"],
             "loss": result.loss_curve,
-            "score": score(result.weights),
+            "score": _training_score(result.weights, x, target, loss, self.activation),
             "epochs": result.n_epochs,
             "seconds": result.seconds,
         }
@@ -292,6 +289,87 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             for epoch, value in enumerate(result.loss_curve, start=1):
                 bar.update(epoch, values=[("loss", value)])
         return result.weights
+
+    def _split_validation(self, X, target, rng, stratify=False):
+        """Hold out ``validation_fraction`` of the rows when early stopping."""
+        if not self.early_stopping:
+            return X, target, None
+        X_train, X_val, target_train, target_val = train_test_split(
+            X,
+            target,
+            test_size=self.validation_fraction,
+            stratify=target if stratify else None,
+            random_state=self._new_seed(rng),
+        )
+        return X_train, target_train, (X_val, target_val)
+
+    def _greedy_stages(
+        self,
+        layers,
+        top,
+        x,
+        target,
+        validation,
+        *,
+        widths,
+        n_outputs,
+        loss,
+        kind,
+        stage,
+        rng,
+        history,
+        **noise,
+    ):
+        """Add hidden layers ``len(layers) + 1 .. len(widths)``, one stage each.
+
+        Stage ``k`` trains a new layer on the features that the frozen layers below
+        compute from ``x`` (once per stage), together with a top layer: the one
+        trained at stage ``k - 1`` when its input width fits (the tutorial's output
+        layer, carried over), else a new one. With ``target=None`` each stage
+        reconstructs its own input instead, through a new top layer (the classic
+        stacked autoencoder).
+
+        Returns
+        -------
+        layers : list
+            ``layers`` extended with the new hidden layers, as ``[W, b]`` pairs.
+        tops : list
+            The top layer as trained at each new depth.
+        """
+        weights = [w for layer in layers for w in layer]
+        features = hidden_features(weights, x, self.activation)
+        if validation is not None:
+            val_features = hidden_features(weights, validation[0], self.activation)
+        tops = []
+        for depth in range(len(layers) + 1, len(widths) + 1):
+            width = widths[depth - 1]
+            layer = self._new_layer(features.shape[1], width, rng)
+            if target is None:
+                top = self._new_layer(width, features.shape[1], rng, OUTPUT_INITIALIZER)
+            elif top is None or top[0].shape[0] != width:
+                top = self._new_layer(width, n_outputs, rng, OUTPUT_INITIALIZER)
+            stage_validation = None
+            if validation is not None:
+                val_target = val_features if target is None else validation[1]
+                stage_validation = (val_features, val_target)
+            trained = self._train(
+                layer + top,
+                features,
+                features if target is None else target,
+                loss=loss,
+                stage=stage(kind, depth),
+                rng=rng,
+                history=history,
+                validation=stage_validation,
+                **noise,
+            )
+            layer, top = trained[:2], trained[2:]
+            layers.append(layer)
+            tops.append(top)
+            features = hidden_features(layer, features, self.activation)
+            if validation is not None:
+                val_features = hidden_features(layer, val_features, self.activation)
+        return layers, tops
 
     # -- persistence ---------------------------------------------------------------
 
@@ -330,29 +408,6 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                 f"got {encoder.classes_.tolist()}."
             )
         return encoder.classes_, encoder.transform(y).astype(np.int32)
-
-    def _split_validation(self, X, y_encoded, rng):
-        """Hold out ``validation_fraction`` of the rows when early stopping."""
-        if not self.early_stopping:
-            return X, y_encoded, None
-        X_train, X_val, y_train, y_val = train_test_split(
-            X,
-            y_encoded,
-            test_size=self.validation_fraction,
-            stratify=y_encoded,
-            random_state=self._new_seed(rng),
-        )
-        return X_train, y_train, (X_val, y_val)
-
-    @staticmethod
-    def _accuracy_of(x, y_encoded, activation):
-        """A score_fn for `_train`: training accuracy of the stage's network."""
-
-        def score(weights):
-            logits = dense_forward(weights, x, activation)
-            return float(np.mean(np.argmax(logits, axis=1) == y_encoded))
-
-        return score
 
     def _set_fitted(self, **fitted):
         """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
@@ -492,6 +547,14 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                 self.activation,
             )
         return self._keras_model
+
+
+def _training_score(weights, x, target, loss, activation):
+    """A stage's record: training accuracy, or reconstruction MSE."""
+    out = dense_forward(weights, x, activation)
+    if loss == "softmax":
+        return float(np.mean(np.argmax(out, axis=1) == target))
+    return float(np.mean((out - target) ** 2))
 
 
 def _keras_classifier(n_features, coefs, intercepts, activation):

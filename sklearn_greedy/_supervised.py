@@ -7,7 +7,6 @@ from sklearn.utils import check_random_state
 
 from ._base import OUTPUT_INITIALIZER, BaseGreedyClassifier, fit_atomically
 from ._compat import _fit_context
-from ._engine import hidden_features
 
 
 def _flat(layers):
@@ -217,48 +216,37 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             layers, head, staged_layers, staged_heads, history = [], None, [], [], []
 
         rng = check_random_state(self.random_state)
-        X_train, y_train, validation = self._split_validation(X, y_encoded, rng)
-        first_new = len(layers)
-        n_greedy = 0 if self.mode == "end_to_end" else self.n_layers - first_new
+        X_train, y_train, validation = self._split_validation(X, y_encoded, rng, stratify=True)
+        n_greedy = 0 if self.mode == "end_to_end" else self.n_layers - len(layers)
         n_stages = len(history) + n_greedy + (self.mode != "frozen")
 
         def stage(kind, depth):
             return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
 
         if self.mode == "end_to_end":
-            for depth in range(first_new, self.n_layers):
+            for width in widths[len(layers) :]:
                 n_in = layers[-1][0].shape[1] if layers else X.shape[1]
-                layers.append(self._new_layer(n_in, widths[depth], rng))
+                layers.append(self._new_layer(n_in, width, rng))
             head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
         else:
-            weights = _flat(layers)
-            features = hidden_features(weights, X_train, self.activation)
-            if validation is not None:
-                val_features = hidden_features(weights, validation[0], self.activation)
-            for depth in range(first_new + 1, self.n_layers + 1):
-                width = widths[depth - 1]
-                layer = self._new_layer(features.shape[1], width, rng)
-                if head is None or head[0].shape[0] != width:
-                    # The carried-over output layer only fits a layer of its width.
-                    head = self._new_layer(width, len(classes), rng, OUTPUT_INITIALIZER)
-                trained = self._train(
-                    layer + head,
-                    features,
-                    y_train,
-                    loss="softmax",
-                    stage=stage("greedy", depth),
-                    rng=rng,
-                    history=history,
-                    score=self._accuracy_of(features, y_train, self.activation),
-                    validation=None if validation is None else (val_features, validation[1]),
-                )
-                layer, head = trained[:2], trained[2:]
-                layers.append(layer)
-                staged_layers.append(layer)
-                staged_heads.append(head)
-                features = hidden_features(layer, features, self.activation)
-                if validation is not None:
-                    val_features = hidden_features(layer, val_features, self.activation)
+            n_before = len(layers)
+            layers, heads = self._greedy_stages(
+                layers,
+                head,
+                X_train,
+                y_train,
+                validation,
+                widths=widths,
+                n_outputs=len(classes),
+                loss="softmax",
+                kind="greedy",
+                stage=stage,
+                rng=rng,
+                history=history,
+            )
+            staged_layers += layers[n_before:]
+            staged_heads += heads
+            head = heads[-1]
 
         network = _flat(layers) + head
         if self.mode != "frozen":
@@ -270,7 +258,6 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 stage=stage(self.mode, self.n_layers),
                 rng=rng,
                 history=history,
-                score=self._accuracy_of(X_train, y_train, self.activation),
                 finetune=self.mode == "finetune",
                 validation=validation,
             )
