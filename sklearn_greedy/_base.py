@@ -336,7 +336,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         tops : list
             The top layer as trained at each new depth.
         """
-        weights = [w for layer in layers for w in layer]
+        weights = flatten(layers)
         features = hidden_features(weights, x, self.activation)
         if validation is not None:
             val_features = hidden_features(weights, validation[0], self.activation)
@@ -371,12 +371,25 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 val_features = hidden_features(layer, val_features, self.activation)
         return layers, tops
 
+    def _set_fitted(self, **fitted):
+        """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
+        self.__dict__.pop("_keras_views", None)
+        self.__dict__.update(fitted)
+
+    def _keras_view(self, name, build):
+        """A Keras model of the fitted weights, built once on first access."""
+        check_is_fitted(self)
+        views = self.__dict__.setdefault("_keras_views", {})
+        if name not in views:
+            views[name] = build()
+        return views[name]
+
     # -- persistence ---------------------------------------------------------------
 
     def __getstate__(self):
         # Fitted state is numpy arrays only; the Keras view is rebuilt on demand.
         state = super().__getstate__()
-        state.pop("_keras_model", None)
+        state.pop("_keras_views", None)
         return state
 
 
@@ -409,11 +422,6 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
             )
         return encoder.classes_, encoder.transform(y).astype(np.int32)
 
-    def _set_fitted(self, **fitted):
-        """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
-        self.__dict__.pop("_keras_model", None)
-        self.__dict__.update(fitted)
-
     # -- prediction ----------------------------------------------------------------
 
     def _check_X(self, X):
@@ -427,7 +435,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         return proba / proba.sum(axis=1, keepdims=True)
 
     def _network_weights(self):
-        return [w for pair in zip(self.coefs_, self.intercepts_) for w in pair]
+        return flatten(zip(self.coefs_, self.intercepts_))
 
     def predict_proba(self, X):
         """Probability of each class.
@@ -538,15 +546,45 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Built from the fitted weights on first access; it can be used, saved and
         loaded without this package. Changing it does not change the estimator.
         """
-        check_is_fitted(self)
-        if getattr(self, "_keras_model", None) is None:
-            self._keras_model = _keras_classifier(
+        return self._keras_view(
+            "model",
+            lambda: keras_dense_stack(
                 self.n_features_in_,
-                self.coefs_,
-                self.intercepts_,
+                as_layers(self._network_weights()),
                 self.activation,
-            )
-        return self._keras_model
+                "softmax",
+                "greedy_layerwise_classifier",
+            ),
+        )
+
+
+def as_layers(weights):
+    """``[W1, b1, W2, b2, ...]`` as layers: ``[[W1, b1], [W2, b2], ...]``."""
+    return [list(weights[i : i + 2]) for i in range(0, len(weights), 2)]
+
+
+def flatten(layers):
+    """The inverse of `as_layers`."""
+    return [w for layer in layers for w in layer]
+
+
+def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
+    """A ``keras.Sequential`` of Dense layers holding the given ``[W, b]`` pairs.
+
+    Every layer uses ``activation`` except the last, which uses ``last_activation``.
+    """
+    dense_layers = [
+        keras.layers.Dense(
+            kernel.shape[1],
+            activation=last_activation if i == len(layers) - 1 else activation,
+            name=f"dense_{i + 1}",
+        )
+        for i, (kernel, _) in enumerate(layers)
+    ]
+    model = keras.Sequential([keras.Input(shape=(n_inputs,)), *dense_layers], name=name)
+    for dense, layer in zip(dense_layers, layers):
+        dense.set_weights(layer)
+    return model
 
 
 def _training_score(weights, x, target, loss, activation):
@@ -555,19 +593,3 @@ def _training_score(weights, x, target, loss, activation):
     if loss == "softmax":
         return float(np.mean(np.argmax(out, axis=1) == target))
     return float(np.mean((out - target) ** 2))
-
-
-def _keras_classifier(n_features, coefs, intercepts, activation):
-    layers = [keras.Input(shape=(n_features,))]
-    for i, kernel in enumerate(coefs):
-        is_output = i == len(coefs) - 1
-        dense = keras.layers.Dense(
-            kernel.shape[1],
-            activation="softmax" if is_output else activation,
-            name="output" if is_output else f"hidden_{i + 1}",
-        )
-        layers.append(dense)
-    model = keras.Sequential(layers, name="greedy_layerwise_network")
-    for dense, kernel, bias in zip(model.layers, coefs, intercepts):
-        dense.set_weights([kernel, bias])
-    return model

@@ -5,16 +5,14 @@ import warnings
 from sklearn.base import ClassifierMixin
 from sklearn.utils import check_random_state
 
-from ._base import OUTPUT_INITIALIZER, BaseGreedyClassifier, fit_atomically
+from ._base import (
+    OUTPUT_INITIALIZER,
+    BaseGreedyClassifier,
+    as_layers,
+    fit_atomically,
+    flatten,
+)
 from ._compat import _fit_context
-
-
-def _flat(layers):
-    return [w for layer in layers for w in layer]
-
-
-def _pairs(weights):
-    return [list(weights[i : i + 2]) for i in range(0, len(weights), 2)]
 
 
 class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
@@ -208,7 +206,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                     stacklevel=2,
                 )
                 return self
-            layers = _pairs(self._network_weights())
+            layers = as_layers(self._network_weights())
             head = layers.pop()
             staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)
             history = list(self.history_)
@@ -248,7 +246,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             staged_heads += heads
             head = heads[-1]
 
-        network = _flat(layers) + head
+        network = flatten(layers) + head
         if self.mode != "frozen":
             network = self._train(
                 network,
