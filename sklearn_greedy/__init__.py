@@ -1,7 +1,13 @@
 """Greedy layer-wise pretraining of deep neural networks, as scikit-learn estimators."""
 
+from ._autoencoder import AutoencoderPretrainedClassifier, StackedAutoencoder
 from ._supervised import GreedyLayerwiseClassifier
 
 __version__ = "0.1.0"
 
-__all__ = ["GreedyLayerwiseClassifier", "__version__"]
+__all__ = [
+    "AutoencoderPretrainedClassifier",
+    "GreedyLayerwiseClassifier",
+    "StackedAutoencoder",
+    "__version__",
+]

@@ -9,6 +9,7 @@ stages to train.
 
 import functools
 import numbers
+import warnings
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
@@ -197,6 +198,14 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             )
         return True
 
+    def _warn_nothing_to_add(self):
+        warnings.warn(
+            "Warm-start fitting without increasing n_layers does not fit new layers.",
+            UserWarning,
+            stacklevel=3,
+        )
+        return self
+
     # -- stages ------------------------------------------------------------------
 
     @staticmethod
@@ -318,6 +327,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         stage,
         rng,
         history,
+        standardize=False,
         **noise,
     ):
         """Add hidden layers ``len(layers) + 1 .. len(widths)``, one stage each.
@@ -329,6 +339,13 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         reconstructs its own input instead, through a new top layer (the classic
         stacked autoencoder).
 
+        With ``standardize``, each stage trains on its input, and towards its
+        regression target, standardized to zero mean and unit variance; the
+        scalings are folded into the trained weights afterwards, so the layers
+        returned act on the raw features like any dense layer. This keeps the new
+        ReLU layer's pre-activations centred and the gradients of the same size at
+        every depth, so that its units do not all die (see the user guide).
+
         Returns
         -------
         layers : list
@@ -338,34 +355,50 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """
         weights = flatten(layers)
         features = hidden_features(weights, x, self.activation)
+        val_features = None
         if validation is not None:
             val_features = hidden_features(weights, validation[0], self.activation)
+        if target is not None:
+            target_scaling = _Scaling(target, standardize and loss == "mse")
+            scaled_target = target_scaling(target)
+            scaled_val_target = None if validation is None else target_scaling(validation[1])
+            if top is not None:
+                top = target_scaling.unfold_output(top)
         tops = []
         for depth in range(len(layers) + 1, len(widths) + 1):
             width = widths[depth - 1]
+            input_scaling = _Scaling(features, standardize)
+            stage_x = input_scaling(features)
+            stage_val_x = None if validation is None else input_scaling(val_features)
             layer = self._new_layer(features.shape[1], width, rng)
             if target is None:
                 top = self._new_layer(width, features.shape[1], rng, OUTPUT_INITIALIZER)
-            elif top is None or top[0].shape[0] != width:
-                top = self._new_layer(width, n_outputs, rng, OUTPUT_INITIALIZER)
-            stage_validation = None
-            if validation is not None:
-                val_target = val_features if target is None else validation[1]
-                stage_validation = (val_features, val_target)
+                goal, val_goal, output_scaling = stage_x, stage_val_x, input_scaling
+            else:
+                if top is None or top[0].shape[0] != width:
+                    top = self._new_layer(width, n_outputs, rng, OUTPUT_INITIALIZER)
+                goal, val_goal, output_scaling = scaled_target, scaled_val_target, target_scaling
             trained = self._train(
                 layer + top,
-                features,
-                features if target is None else target,
+                stage_x,
+                goal,
                 loss=loss,
                 stage=stage(kind, depth),
                 rng=rng,
                 history=history,
-                validation=stage_validation,
+                validation=None if validation is None else (stage_val_x, val_goal),
                 **noise,
             )
-            layer, top = trained[:2], trained[2:]
+            top = trained[2:]
+            layer = input_scaling.fold_input(trained[:2])
             layers.append(layer)
-            tops.append(top)
+            tops.append(output_scaling.fold_output(top))
+            if standardize:
+                # Record the error in the data's own units, as `score` reports it.
+                raw_goal = features if target is None else target
+                history[-1]["score"] = _training_score(
+                    layer + tops[-1], features, raw_goal, loss, self.activation
+                )
             features = hidden_features(layer, features, self.activation)
             if validation is not None:
                 val_features = hidden_features(layer, val_features, self.activation)
@@ -479,9 +512,12 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
+    def _stages_requested(self):
+        return self.mode != "end_to_end"
+
     def _has_stages(self):
         # A warm start on top of an "end_to_end" fit has no greedy stages to show.
-        return self.mode != "end_to_end" and (
+        return self._stages_requested() and (
             not hasattr(self, "_staged_heads") or len(self._staged_heads) == self.n_layers_
         )
 
@@ -593,3 +629,40 @@ def _training_score(weights, x, target, loss, activation):
     if loss == "softmax":
         return float(np.mean(np.argmax(out, axis=1) == target))
     return float(np.mean((out - target) ** 2))
+
+
+class _Scaling:
+    """Standardization of a stage's input or target, and its folding into weights.
+
+    ``enabled=False`` gives the identity, so callers need no special case.
+    """
+
+    def __init__(self, values, enabled):
+        self.enabled = enabled
+        if enabled:
+            self.mean = values.mean(axis=0)
+            scale = values.std(axis=0)
+            # A constant column (a dead unit below, say) stays constant, centred at 0.
+            self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
+
+    def __call__(self, values):
+        return (values - self.mean) / self.scale if self.enabled else values
+
+    def fold_input(self, layer):
+        """A layer on standardized input, as the same layer on raw input."""
+        if not self.enabled:
+            return layer
+        kernel = layer[0] / self.scale[:, None]
+        return [kernel, layer[1] - self.mean @ kernel]
+
+    def fold_output(self, layer):
+        """A linear layer predicting the standardized values, as one predicting raw."""
+        if not self.enabled:
+            return layer
+        return [layer[0] * self.scale, layer[1] * self.scale + self.mean]
+
+    def unfold_output(self, layer):
+        """The inverse of `fold_output`."""
+        if not self.enabled:
+            return layer
+        return [layer[0] / self.scale, (layer[1] - self.mean) / self.scale]

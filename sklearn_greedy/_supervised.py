@@ -1,7 +1,5 @@
 """Supervised greedy layer-wise pretraining."""
 
-import warnings
-
 from sklearn.base import ClassifierMixin
 from sklearn.utils import check_random_state
 
@@ -200,12 +198,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                     f"but hidden_units asks for {widths[: self.n_layers_]} there."
                 )
             if self.n_layers == self.n_layers_:
-                warnings.warn(
-                    "Warm-start fitting without increasing n_layers does not fit new layers.",
-                    UserWarning,
-                    stacklevel=2,
-                )
-                return self
+                return self._warn_nothing_to_add()
             layers = as_layers(self._network_weights())
             head = layers.pop()
             staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)

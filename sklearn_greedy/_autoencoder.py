@@ -1,0 +1,733 @@
+"""Unsupervised greedy layer-wise pretraining: the stacked autoencoder, and a
+classifier made of one plus a softmax head."""
+
+import copy
+import numbers
+
+import numpy as np
+from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import (
+    OUTPUT_INITIALIZER,
+    BaseGreedyClassifier,
+    BaseGreedyNetwork,
+    as_layers,
+    fit_atomically,
+    flatten,
+    keras_dense_stack,
+)
+from ._compat import Interval, StrOptions, _fit_context, validate_data
+from ._engine import dense_forward, hidden_features
+
+_AUTOENCODER_CONSTRAINTS = {
+    "reconstruct": [StrOptions({"input", "previous"})],
+    "masking_noise": [Interval(numbers.Real, 0, 1, closed="left")],
+    "gaussian_noise": [Interval(numbers.Real, 0, None, closed="left")],
+}
+
+_SHARED_PARAMETERS_DOC = """
+    n_layers : int, default=3
+        Number of hidden (encoding) layers.
+    hidden_units : int or sequence of int, default=10
+        Width of every hidden layer, or one width per layer; a bottleneck such as
+        ``(64, 16, 4)`` is fine.
+    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
+    epochs : int, default=100
+        Epochs of each greedy stage.
+    finetune_epochs : int, default=None
+        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
+    finetune_learning_rate : float, default=None
+        ``None`` means ``learning_rate / 10``.
+    batch_size : int, default=32
+    optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
+    learning_rate : float, default=0.01
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``.
+    activation : str, default="relu"
+        Keras activation of the hidden layers.
+    kernel_initializer : str, default="he_uniform"
+        Keras initializer of the hidden layers' kernels.
+    alpha : float, default=0.0
+        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows and end each stage once the
+        validation score has not improved by 1e-4 for ``n_iter_no_change`` epochs.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+    warm_start : bool, default=False
+        If fitted and ``n_layers`` grew, keep the trained layers and only add and
+        train the new ones.
+    random_state : int, RandomState instance or None, default=None
+        An int gives bit-identical refits on the same machine.
+    verbose : int, default=0
+        0 silent; 1 one line per stage; 2 also every epoch's loss.
+    reconstruct : {"input", "previous"}, default="input"
+        What each greedy stage reconstructs. ``"input"``: the raw input, through
+        the frozen stack and one linear output layer carried from stage to stage
+        (the tutorial's procedure). ``"previous"``: the output of the layer below,
+        through a new linear layer (the classic stacked autoencoder; the decoder
+        is those layers in reverse order).
+    masking_noise : float, default=0.0
+        Denoising: fraction of each stage's input entries set to zero at every
+        step (Vincent et al., 2008). The reconstruction target stays clean.
+    gaussian_noise : float, default=0.0
+        Denoising: standard deviation of the Gaussian noise added to each
+        stage's input at every step.
+"""
+
+
+class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNetwork):
+    __doc__ = (
+        """Stacked autoencoder trained by greedy layer-wise pretraining.
+
+    Stage ``k`` adds encoding layer ``k`` on top of the frozen layers below and
+    trains it, with an output layer, to reconstruct the input (or the previous
+    layer's output, see ``reconstruct``). The frozen layers' outputs are computed
+    once per stage. ``transform`` gives the top code; ``inverse_transform``
+    decodes it.
+
+    Parameters
+    ----------"""
+        + _SHARED_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+        Number of encoding layers fitted.
+    coefs_, intercepts_ : list of ndarray
+        Kernels and biases of the encoding layers.
+    decoder_coefs_, decoder_intercepts_ : list of ndarray
+        Kernels and biases of the decoding layers, from the code to the input.
+    encoder_ : keras.Model
+        The encoder as a plain Keras model (X to code).
+    decoder_ : keras.Model
+        The decoder as a plain Keras model (code to reconstruction).
+    model_ : keras.Model
+        The whole autoencoder (X to reconstruction).
+    history_ : list of dict
+        One record per stage: ``stage``, ``kind`` (``"autoencoder"``,
+        ``"finetune"`` or ``"end_to_end"``), ``depth``, ``loss`` (per epoch),
+        ``score`` (the stage's reconstruction MSE on the training rows),
+        ``epochs`` and ``seconds``.
+
+    See Also
+    --------
+    AutoencoderPretrainedClassifier : This autoencoder plus a softmax head.
+
+    References
+    ----------
+    Bengio, Y., Lamblin, P., Popovici, D. and Larochelle, H. (2007). Greedy
+    layer-wise training of deep networks. NIPS 19.
+
+    Vincent, P., Larochelle, H., Bengio, Y. and Manzagol, P.-A. (2008).
+    Extracting and composing robust features with denoising autoencoders. ICML.
+
+    Vincent, P., Larochelle, H., Lajoie, I., Bengio, Y. and Manzagol, P.-A.
+    (2010). Stacked denoising autoencoders. JMLR 11.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn_greedy import StackedAutoencoder
+    >>> X = load_digits().data / 16
+    >>> sae = StackedAutoencoder(hidden_units=(32, 8), n_layers=2, epochs=5,
+    ...                          random_state=0).fit(X)
+    >>> sae.transform(X).shape
+    (1797, 8)
+    >>> sae.inverse_transform(sae.transform(X)).shape
+    (1797, 64)
+    """
+    )
+
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        **_AUTOENCODER_CONSTRAINTS,
+    }
+
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=10,
+        mode="frozen",
+        epochs=100,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=32,
+        optimizer="sgd",
+        learning_rate=0.01,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        reconstruct="input",
+        masking_noise=0.0,
+        gaussian_noise=0.0,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            hidden_units=hidden_units,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.reconstruct = reconstruct
+        self.masking_noise = masking_noise
+        self.gaussian_noise = gaussian_noise
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def fit(self, X, y=None):
+        """Train the autoencoder stage by stage.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data. Sparse matrices are not supported.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted autoencoder.
+        """
+        widths = self._check_hyperparameters()
+        warm = self._warm_started()
+        X = validate_data(self, X, reset=not warm, dtype=[np.float64, np.float32])
+        if warm:
+            self._check_warm_widths(widths)
+            if self.n_layers == self.n_layers_:
+                return self._warn_nothing_to_add()
+            layers = as_layers(flatten(zip(self.coefs_, self.intercepts_)))
+            decoder = as_layers(flatten(zip(self.decoder_coefs_, self.decoder_intercepts_)))
+            staged_layers = list(self._staged_layers)
+            staged_decoders = list(self._staged_decoders)
+            history = list(self.history_)
+        else:
+            layers, decoder, staged_layers, staged_decoders, history = [], [], [], [], []
+        n_new = self.n_layers - len(layers)
+
+        rng = check_random_state(self.random_state)
+        X_train, _, validation = self._split_validation(X, X, rng)
+        noise = {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
+        n_stages = len(history) + (n_new if self.mode != "end_to_end" else 0)
+        n_stages += self.mode != "frozen"
+
+        def stage(kind, depth):
+            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+
+        if self.mode == "end_to_end":
+            layers, decoder = self._random_autoencoder(layers, decoder, widths, X.shape[1], rng)
+        elif self.reconstruct == "input":
+            n_before = len(layers)
+            layers, tops = self._greedy_stages(
+                layers,
+                decoder[0] if decoder else None,
+                X_train,
+                X_train,
+                validation,
+                widths=widths,
+                n_outputs=X.shape[1],
+                loss="mse",
+                kind="autoencoder",
+                stage=stage,
+                rng=rng,
+                history=history,
+                standardize=True,
+                **noise,
+            )
+            staged_layers += layers[n_before:]
+            staged_decoders += [[top] for top in tops]
+            decoder = [tops[-1]]
+        else:
+            n_before = len(layers)
+            layers, tops = self._greedy_stages(
+                layers,
+                None,
+                X_train,
+                None,
+                validation,
+                widths=widths,
+                n_outputs=None,
+                loss="mse",
+                kind="autoencoder",
+                stage=stage,
+                rng=rng,
+                history=history,
+                standardize=True,
+                **noise,
+            )
+            staged_layers += layers[n_before:]
+            for top in tops:
+                previous = staged_decoders[-1] if staged_decoders else []
+                staged_decoders.append([top, *previous])
+            decoder = tops[::-1] + decoder
+
+        if self.mode != "frozen":
+            network = self._train(
+                flatten(layers + decoder),
+                X_train,
+                X_train,
+                loss="mse",
+                stage=stage(self.mode, self.n_layers),
+                rng=rng,
+                history=history,
+                finetune=self.mode == "finetune",
+                validation=validation,
+                **noise,
+            )
+            layers, decoder = (
+                as_layers(network[: 2 * len(layers)]),
+                as_layers(network[2 * len(layers) :]),
+            )
+        if self.mode == "end_to_end":
+            staged_layers, staged_decoders = [], []
+        self._set_fitted(
+            n_layers_=self.n_layers,
+            coefs_=[w for w, _ in layers],
+            intercepts_=[b for _, b in layers],
+            decoder_coefs_=[w for w, _ in decoder],
+            decoder_intercepts_=[b for _, b in decoder],
+            history_=history,
+            _n_features_out=widths[-1],
+            _staged_layers=staged_layers,
+            _staged_decoders=staged_decoders,
+        )
+        return self
+
+    def _check_warm_widths(self, widths):
+        fitted_widths = tuple(kernel.shape[1] for kernel in self.coefs_)
+        if widths[: self.n_layers_] != fitted_widths:
+            raise ValueError(
+                f"warm_start keeps the fitted layers of widths {fitted_widths}, but "
+                f"hidden_units asks for {widths[: self.n_layers_]} there."
+            )
+
+    def _random_autoencoder(self, layers, decoder, widths, n_features, rng):
+        """The greedy stages' architecture with new random layers, for end_to_end."""
+        for width in widths[len(layers) :]:
+            n_in = layers[-1][0].shape[1] if layers else n_features
+            layers.append(self._new_layer(n_in, width, rng))
+        if self.reconstruct == "input":
+            return layers, [self._new_layer(widths[-1], n_features, rng, OUTPUT_INITIALIZER)]
+        sizes = [n_features, *widths]
+        decoder = [
+            self._new_layer(sizes[k], sizes[k - 1], rng, OUTPUT_INITIALIZER)
+            for k in range(len(widths), 0, -1)
+        ]
+        return layers, decoder
+
+    def transform(self, X):
+        """Encode X: the output of the top hidden layer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        codes : ndarray of shape (n_samples, hidden_units of the top layer)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        weights = flatten(zip(self.coefs_, self.intercepts_))
+        return hidden_features(weights, X, self.activation, "float64")
+
+    def inverse_transform(self, X):
+        """Decode codes back to the input space.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_codes)
+            Codes, as `transform` returns them.
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features_in_)
+        """
+        check_is_fitted(self)
+        codes = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+        if codes.shape[1] != self._n_features_out:
+            raise ValueError(
+                f"X has {codes.shape[1]} features, but inverse_transform expects codes "
+                f"of the top layer's {self._n_features_out} units."
+            )
+        weights = flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))
+        return dense_forward(weights, codes, self.activation, "float64")
+
+    def score(self, X, y=None):
+        """Negative mean squared reconstruction error (higher is better).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+        """
+        X_reconstructed = self.inverse_transform(self.transform(X))
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        return -float(np.mean((X_reconstructed - X) ** 2))
+
+    def _has_stages(self):
+        return self.mode != "end_to_end" and (
+            not hasattr(self, "_staged_decoders") or len(self._staged_decoders) == self.n_layers_
+        )
+
+    @available_if(_has_stages)
+    def staged_score(self, X, y=None):
+        """`score` of the autoencoder cut at each depth, as the greedy stages left it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Yields
+        ------
+        score : float
+            Negative mean squared reconstruction error at depth 1, 2, ...
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        codes = X
+        for layer, decoder in zip(self._staged_layers, self._staged_decoders):
+            codes = hidden_features(layer, codes, self.activation, "float64")
+            X_reconstructed = dense_forward(flatten(decoder), codes, self.activation, "float64")
+            yield -float(np.mean((X_reconstructed - X) ** 2))
+
+    @property
+    def encoder_(self):
+        """The encoder as a plain ``keras.Model`` (X to code)."""
+        return self._keras_view(
+            "encoder",
+            lambda: keras_dense_stack(
+                self.n_features_in_,
+                as_layers(flatten(zip(self.coefs_, self.intercepts_))),
+                self.activation,
+                self.activation,
+                "encoder",
+            ),
+        )
+
+    @property
+    def decoder_(self):
+        """The decoder as a plain ``keras.Model`` (code to reconstruction)."""
+        return self._keras_view(
+            "decoder",
+            lambda: keras_dense_stack(
+                self._n_features_out,
+                as_layers(flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))),
+                self.activation,
+                "linear",
+                "decoder",
+            ),
+        )
+
+    @property
+    def model_(self):
+        """The whole autoencoder as a plain ``keras.Model`` (X to reconstruction)."""
+        return self._keras_view(
+            "model",
+            lambda: keras_dense_stack(
+                self.n_features_in_,
+                as_layers(
+                    flatten(zip(self.coefs_, self.intercepts_))
+                    + flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))
+                ),
+                self.activation,
+                "linear",
+                "stacked_autoencoder",
+            ),
+        )
+
+
+class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
+    __doc__ = (
+        """Classifier on a stacked autoencoder pretrained on labelled and unlabelled rows.
+
+    A `StackedAutoencoder` is pretrained greedily on every row of X, then a
+    softmax layer (the head) is trained on the top code of the labelled rows.
+    Rows labelled ``-1`` are unlabelled (scikit-learn's semi-supervised
+    convention): they pretrain the autoencoder and never reach the head.
+
+    Parameters
+    ----------"""
+        + _SHARED_PARAMETERS_DOC.replace(
+            'mode : {"frozen", "finetune", "end_to_end"}, default="frozen"',
+            'mode : {"frozen", "finetune", "end_to_end"}, default="frozen"\n'
+            '        ``"frozen"``: the encoder stays as pretrained and only the head\n'
+            '        is trained (the tutorial). ``"finetune"``: then encoder and head are\n'
+            "        trained jointly on the labelled rows at ``finetune_learning_rate``.\n"
+            '        ``"end_to_end"``: no pretraining; the same network trained from\n'
+            "        random weights on the labelled rows.",
+        )
+        + """    staged_heads : bool, default=False
+        Also train a head on the code of every depth, so that the ``staged_*``
+        methods give the tutorial's layers-vs-accuracy curve from one fit.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels (``-1`` excluded).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+    autoencoder_ : StackedAutoencoder or None
+        The pretrained autoencoder (``None`` in ``"end_to_end"`` mode).
+    coefs_, intercepts_ : list of ndarray
+        The final network's kernels and biases: encoding layers, then the head.
+    model_ : keras.Model
+        The final network as a plain Keras model from X to class probabilities.
+    history_ : list of dict
+        The autoencoder's stage records, then one per head (``kind="head"``) and
+        the fine-tuning or end-to-end stage; keys as in `StackedAutoencoder`,
+        ``score`` being training accuracy for classification stages.
+
+    See Also
+    --------
+    StackedAutoencoder : The pretrained encoder on its own, as a transformer.
+    GreedyLayerwiseClassifier : Supervised greedy pretraining.
+
+    References
+    ----------
+    Bengio, Y., Lamblin, P., Popovici, D. and Larochelle, H. (2007). Greedy
+    layer-wise training of deep networks. NIPS 19.
+
+    Erhan, D., Bengio, Y., Courville, A., Manzagol, P.-A., Vincent, P. and
+    Bengio, S. (2010). Why does unsupervised pre-training help deep learning?
+    JMLR 11.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_blobs
+    >>> from sklearn_greedy import AutoencoderPretrainedClassifier
+    >>> X, y = make_blobs(n_samples=300, centers=3, random_state=0)
+    >>> y_partial = np.where(np.arange(300) % 10 == 0, y, -1)  # 10% labelled
+    >>> clf = AutoencoderPretrainedClassifier(n_layers=2, epochs=10, random_state=0)
+    >>> clf.fit(X, y_partial).classes_
+    array([0, 1, 2])
+    """
+    )
+
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        **_AUTOENCODER_CONSTRAINTS,
+        "staged_heads": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=10,
+        mode="frozen",
+        epochs=100,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=32,
+        optimizer="sgd",
+        learning_rate=0.01,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        reconstruct="input",
+        masking_noise=0.0,
+        gaussian_noise=0.0,
+        staged_heads=False,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            hidden_units=hidden_units,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.reconstruct = reconstruct
+        self.masking_noise = masking_noise
+        self.gaussian_noise = gaussian_noise
+        self.staged_heads = staged_heads
+
+    def _stages_requested(self):
+        return self.staged_heads and self.mode != "end_to_end"
+
+    def _autoencoder(self, random_state):
+        """A new `StackedAutoencoder` with this classifier's shared settings."""
+        params = {
+            name: value
+            for name, value in self.get_params(deep=False).items()
+            if name in StackedAutoencoder._parameter_constraints
+        }
+        params.update(mode="frozen", warm_start=False, random_state=random_state)
+        return StackedAutoencoder(**params)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def fit(self, X, y):
+        """Pretrain the autoencoder on every row, then train the head.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, labelled and unlabelled rows. Sparse matrices are not
+            supported.
+        y : array-like of shape (n_samples,)
+            Class labels; ``-1`` marks an unlabelled row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        widths = self._check_hyperparameters()
+        warm = self._warm_started()
+        X, y = self._validate_training_data(X, y, reset=not warm)
+        labelled = ~_is_unlabelled(y)
+        if not labelled.any():
+            raise ValueError(
+                "y has no labelled rows: every label is -1 (unlabelled). The head "
+                "needs labelled rows; to learn from unlabelled data alone, use "
+                "StackedAutoencoder."
+            )
+        check_classification_targets(y[labelled])
+        classes, y_encoded = self._encode_labels(y[labelled], warm)
+        if warm and self.n_layers == self.n_layers_:
+            return self._warn_nothing_to_add()
+
+        rng = check_random_state(self.random_state)
+        if self.mode == "end_to_end":
+            autoencoder, history = None, []
+        elif warm and self.autoencoder_ is not None:
+            autoencoder = copy.deepcopy(self.autoencoder_)
+            autoencoder.set_params(n_layers=self.n_layers, warm_start=True, verbose=self.verbose)
+            autoencoder.fit(X)
+            history = list(autoencoder.history_)
+        else:
+            autoencoder = self._autoencoder(self._new_seed(rng)).fit(X)
+            history = list(autoencoder.history_)
+
+        X_train, y_train, validation = self._split_validation(
+            X[labelled], y_encoded, rng, stratify=_can_stratify(y_encoded)
+        )
+        n_heads = self.n_layers if self.staged_heads else 1
+        n_stages = len(history) + (n_heads if autoencoder else 0) + (self.mode != "frozen")
+
+        def stage(kind, depth):
+            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+
+        heads = []
+        if autoencoder is None:
+            layers = []
+            for width in widths:
+                n_in = layers[-1][0].shape[1] if layers else X.shape[1]
+                layers.append(self._new_layer(n_in, width, rng))
+            head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
+        else:
+            layers = as_layers(flatten(zip(autoencoder.coefs_, autoencoder.intercepts_)))
+            codes = X_train
+            val_codes = None if validation is None else validation[0]
+            for depth, layer in enumerate(autoencoder._staged_layers, start=1):
+                codes = hidden_features(layer, codes, self.activation)
+                if validation is not None:
+                    val_codes = hidden_features(layer, val_codes, self.activation)
+                if self.staged_heads or depth == self.n_layers:
+                    head = self._train(
+                        self._new_layer(codes.shape[1], len(classes), rng, OUTPUT_INITIALIZER),
+                        codes,
+                        y_train,
+                        loss="softmax",
+                        stage=stage("head", depth),
+                        rng=rng,
+                        history=history,
+                        validation=None if validation is None else (val_codes, validation[1]),
+                    )
+                    heads.append(head)
+        network = flatten(layers) + head
+        if self.mode != "frozen":
+            network = self._train(
+                network,
+                X_train,
+                y_train,
+                loss="softmax",
+                stage=stage(self.mode, self.n_layers),
+                rng=rng,
+                history=history,
+                finetune=self.mode == "finetune",
+                validation=validation,
+            )
+        staged = self.staged_heads and autoencoder is not None
+        self._set_fitted(
+            classes_=classes,
+            n_layers_=self.n_layers,
+            autoencoder_=autoencoder,
+            coefs_=network[0::2],
+            intercepts_=network[1::2],
+            history_=history,
+            _staged_layers=list(autoencoder._staged_layers) if staged else [],
+            _staged_heads=heads if staged else [],
+        )
+        return self
+
+
+def _is_unlabelled(y):
+    if y.dtype.kind in "iuf":
+        return y == -1
+    return np.array([label == -1 or label == "-1" for label in y], dtype=bool)
+
+
+def _can_stratify(y_encoded):
+    return np.bincount(y_encoded).min() >= 2
