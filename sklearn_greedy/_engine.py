@@ -14,6 +14,7 @@ one traced loop serve every stage: a Keras optimizer is bound to the variables i
 was built for. The module knows nothing about estimators.
 """
 
+import logging
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,23 @@ import numpy as np
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly.
 from ._compat import keras, tf
+
+
+class _RetracingWarningFilter(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning about our loops.
+
+    Each kind of stage (a number of layers, say) is traced once, on purpose; the
+    loops of different kinds share one Python function, so TensorFlow's detector
+    counts them as retraces of one function and warns about every depth of a
+    search. Other TensorFlow messages pass.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and "_compiled_loop" in message)
+
+
+tf.get_logger().addFilter(_RetracingWarningFilter())
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 LOSSES = ("softmax", "mse")

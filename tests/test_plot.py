@@ -1,0 +1,95 @@
+"""DepthCurveDisplay, drawn with the Agg backend."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
+
+from sklearn_greedy import GreedyLayerwiseClassifier, StackedAutoencoder  # noqa: E402
+from sklearn_greedy.plot import DepthCurveDisplay  # noqa: E402
+
+FAST = dict(epochs=5, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted(blobs):
+    X, y, _, _ = blobs
+    return GreedyLayerwiseClassifier(n_layers=3, **FAST).fit(X, y)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_from_estimator_plots_the_staged_scores(fitted, blobs):
+    X, y, X_test, y_test = blobs
+    display = DepthCurveDisplay.from_estimator(fitted, X, y, X_test=X_test, y_test=y_test)
+    assert [line.get_label() for line in display.lines_] == ["train", "test"]
+    assert_array_equal(display.lines_[0].get_xdata(), [1, 2, 3])
+    assert_allclose(display.lines_[0].get_ydata(), list(fitted.staged_score(X, y)))
+    assert_allclose(display.lines_[1].get_ydata(), list(fitted.staged_score(X_test, y_test)))
+    assert display.ax_.get_ylabel() == "Accuracy"
+    assert display.figure_ is display.ax_.figure
+
+
+def test_from_estimator_draws_on_a_given_axes(fitted, blobs):
+    X, y, _, _ = blobs
+    _, ax = plt.subplots()
+    display = DepthCurveDisplay.from_estimator(fitted, X, y, ax=ax, names=("mine",))
+    assert display.ax_ is ax
+    assert [line.get_label() for line in ax.get_lines()] == ["mine"]
+
+
+def test_from_estimator_on_an_autoencoder_plots_reconstruction_error(blobs):
+    X, _, _, _ = blobs
+    sae = StackedAutoencoder(n_layers=2, **FAST).fit(X)
+    display = DepthCurveDisplay.from_estimator(sae, X)
+    assert_allclose(display.lines_[0].get_ydata(), [-s for s in sae.staged_score(X)])
+    assert display.ax_.get_ylabel() == "Reconstruction MSE"
+
+
+def test_from_estimator_needs_staged_scores(blobs):
+    X, y, _, _ = blobs
+    clf = GreedyLayerwiseClassifier(n_layers=1, mode="end_to_end", **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="has no staged_score"):
+        DepthCurveDisplay.from_estimator(clf, X, y)
+
+
+def test_from_cv_results_draws_one_line_per_mode(blobs):
+    X, y, _, _ = blobs
+    grid = {"n_layers": [1, 2], "mode": ["frozen", "end_to_end"]}
+    search = GridSearchCV(GreedyLayerwiseClassifier(**FAST), grid, cv=2).fit(X, y)
+    display = DepthCurveDisplay.from_cv_results(search)
+    assert [line.get_label() for line in display.lines_] == ["frozen", "end_to_end"]
+    results = search.cv_results_
+    for line, band, mode in zip(display.lines_, display.fill_between_, ["frozen", "end_to_end"]):
+        rows = [i for i, p in enumerate(results["params"]) if p["mode"] == mode]
+        assert_array_equal(line.get_xdata(), [results["params"][i]["n_layers"] for i in rows])
+        assert_allclose(line.get_ydata(), results["mean_test_score"][rows])
+        assert band is not None
+    assert display.ax_.get_ylabel() == "Mean test score (± std)"
+
+
+def test_from_cv_results_needs_a_depth_search(blobs):
+    X, y, _, _ = blobs
+    search = GridSearchCV(GreedyLayerwiseClassifier(**FAST), {"epochs": [1, 2]}, cv=2).fit(X, y)
+    with pytest.raises(ValueError, match="did not vary 'n_layers'"):
+        DepthCurveDisplay.from_cv_results(search)
+
+
+def test_plot_returns_self_and_can_redraw():
+    display = DepthCurveDisplay(
+        depths=[np.array([1, 2])], scores=[np.array([0.5, 0.6])], names=["a"]
+    )
+    assert display.plot() is display
+    first_ax = display.ax_
+    _, ax = plt.subplots()
+    assert display.plot(ax=ax).ax_ is ax is not first_ax
+    assert display.fill_between_ == [None]
