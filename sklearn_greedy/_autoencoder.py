@@ -12,6 +12,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
+    FLOAT_DTYPES,
     OUTPUT_INITIALIZER,
     BaseGreedyClassifier,
     BaseGreedyNetwork,
@@ -221,7 +222,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """
         widths = self._check_hyperparameters()
         warm = self._warm_started()
-        X = validate_data(self, X, reset=not warm, dtype=[np.float64, np.float32])
+        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         if warm:
             self._check_warm_widths(widths)
             if self.n_layers == self.n_layers_:
@@ -356,8 +357,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         -------
         codes : ndarray of shape (n_samples, hidden_units of the top layer)
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._check_X(X)
         weights = flatten(zip(self.coefs_, self.intercepts_))
         return hidden_features(weights, X, self.activation, "float64")
 
@@ -374,7 +374,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         X_reconstructed : ndarray of shape (n_samples, n_features_in_)
         """
         check_is_fitted(self)
-        codes = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+        codes = check_array(X, dtype=FLOAT_DTYPES, input_name="X")
         if codes.shape[1] != self._n_features_out:
             raise ValueError(
                 f"X has {codes.shape[1]} features, but inverse_transform expects codes "
@@ -397,7 +397,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         score : float
         """
         X_reconstructed = self.inverse_transform(self.transform(X))
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._check_X(X)
         return -float(np.mean((X_reconstructed - X) ** 2))
 
     def _has_stages(self):
@@ -420,8 +420,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         score : float
             Negative mean squared reconstruction error at depth 1, 2, ...
         """
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        X = self._check_X(X)
         codes = X
         for layer, decoder in zip(self._staged_layers, self._staged_decoders):
             codes = hidden_features(layer, codes, self.activation, "float64")

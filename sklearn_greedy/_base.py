@@ -14,6 +14,7 @@ from abc import ABCMeta, abstractmethod
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.metaestimators import available_if
@@ -35,6 +36,7 @@ MODES = ("frozen", "finetune", "end_to_end")
 # Dense layer is by default, whatever initializer the hidden layers use.
 OUTPUT_INITIALIZER = "glorot_uniform"
 _SEED_HIGH = np.iinfo(np.int32).max
+FLOAT_DTYPES = (np.float64, np.float32)
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
 
 
@@ -135,6 +137,11 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+
+    def _check_X(self, X):
+        """Validate X for a fitted estimator's predict-like method."""
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
 
     # -- hyperparameters -------------------------------------------------------
 
@@ -436,7 +443,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
     """
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=[np.float64, np.float32])
+        X, y = validate_data(self, X, y, reset=reset, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         check_classification_targets(y)
         return X, y
 
@@ -456,10 +463,6 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         return encoder.classes_, encoder.transform(y).astype(np.int32)
 
     # -- prediction ----------------------------------------------------------------
-
-    def _check_X(self, X):
-        check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
 
     @staticmethod
     def _softmax(logits):
@@ -571,9 +574,8 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         ------
         score : float
         """
-        y = np.asarray(y)
         for predicted in self.staged_predict(X):
-            yield float(np.mean(predicted == y))
+            yield accuracy_score(y, predicted)
 
     @property
     def model_(self):
