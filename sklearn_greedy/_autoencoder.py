@@ -221,10 +221,9 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             The fitted autoencoder.
         """
         widths = self._check_hyperparameters()
-        warm = self._warm_started()
+        warm = self._warm_started(widths)
         X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         if warm:
-            self._check_warm_widths(widths)
             if self.n_layers == self.n_layers_:
                 return self._warn_nothing_to_add()
             layers = as_layers(flatten(zip(self.coefs_, self.intercepts_)))
@@ -324,19 +323,9 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         )
         return self
 
-    def _check_warm_widths(self, widths):
-        fitted_widths = tuple(kernel.shape[1] for kernel in self.coefs_)
-        if widths[: self.n_layers_] != fitted_widths:
-            raise ValueError(
-                f"warm_start keeps the fitted layers of widths {fitted_widths}, but "
-                f"hidden_units asks for {widths[: self.n_layers_]} there."
-            )
-
     def _random_autoencoder(self, layers, decoder, widths, n_features, rng):
         """The greedy stages' architecture with new random layers, for end_to_end."""
-        for width in widths[len(layers) :]:
-            n_in = layers[-1][0].shape[1] if layers else n_features
-            layers.append(self._new_layer(n_in, width, rng))
+        layers = self._grow_randomly(layers, widths, n_features, rng)
         if self.reconstruct == "input":
             return layers, [self._new_layer(widths[-1], n_features, rng, OUTPUT_INITIALIZER)]
         sizes = [n_features, *widths]
@@ -633,7 +622,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             The fitted estimator.
         """
         widths = self._check_hyperparameters()
-        warm = self._warm_started()
+        warm = self._warm_started(widths)
         X, y = self._validate_training_data(X, y, reset=not warm)
         labelled = ~_is_unlabelled(y)
         if not labelled.any():
@@ -670,10 +659,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
 
         heads = []
         if autoencoder is None:
-            layers = []
-            for width in widths:
-                n_in = layers[-1][0].shape[1] if layers else X.shape[1]
-                layers.append(self._new_layer(n_in, width, rng))
+            layers = self._grow_randomly([], widths, X.shape[1], rng)
             head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
         else:
             layers = as_layers(flatten(zip(autoencoder.coefs_, autoencoder.intercepts_)))

@@ -193,7 +193,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             tol=_TOL,
         )
 
-    def _warm_started(self):
+    def _warm_started(self, widths):
         """Whether this fit grows the fitted network instead of starting over."""
         if not (self.warm_start and hasattr(self, "n_layers_")):
             return False
@@ -202,6 +202,12 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 f"n_layers={self.n_layers} is smaller than the {self.n_layers_} layers "
                 "already fitted; warm_start can only add layers. Set warm_start=False "
                 "to fit from scratch."
+            )
+        fitted_widths = tuple(kernel.shape[1] for kernel in self.coefs_[: self.n_layers_])
+        if widths[: self.n_layers_] != fitted_widths:
+            raise ValueError(
+                f"warm_start keeps the fitted hidden layers of widths {fitted_widths}, "
+                f"but hidden_units asks for {widths[: self.n_layers_]} there."
             )
         return True
 
@@ -223,6 +229,18 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         return initial_layer(
             n_in, n_out, initializer or self.kernel_initializer, self._new_seed(rng)
         )
+
+    def _grow_randomly(self, layers, widths, n_features, rng):
+        """``layers`` extended with new random hidden layers up to ``len(widths)``.
+
+        The starting point of ``"end_to_end"`` training: the architecture the
+        greedy stages would build, with no stage trained.
+        """
+        layers = list(layers)
+        for width in widths[len(layers) :]:
+            n_in = layers[-1][0].shape[1] if layers else n_features
+            layers.append(self._new_layer(n_in, width, rng))
+        return layers
 
     def _train(
         self,

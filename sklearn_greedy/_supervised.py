@@ -187,16 +187,10 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             The fitted estimator.
         """
         widths = self._check_hyperparameters()
-        warm = self._warm_started()
+        warm = self._warm_started(widths)
         X, y = self._validate_training_data(X, y, reset=not warm)
         classes, y_encoded = self._encode_labels(y, warm)
         if warm:
-            fitted_widths = tuple(kernel.shape[1] for kernel in self.coefs_[:-1])
-            if widths[: self.n_layers_] != fitted_widths:
-                raise ValueError(
-                    f"warm_start keeps the fitted hidden layers of widths {fitted_widths}, "
-                    f"but hidden_units asks for {widths[: self.n_layers_]} there."
-                )
             if self.n_layers == self.n_layers_:
                 return self._warn_nothing_to_add()
             layers = as_layers(self._network_weights())
@@ -215,9 +209,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
 
         if self.mode == "end_to_end":
-            for width in widths[len(layers) :]:
-                n_in = layers[-1][0].shape[1] if layers else X.shape[1]
-                layers.append(self._new_layer(n_in, width, rng))
+            layers = self._grow_randomly(layers, widths, X.shape[1], rng)
             head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
         else:
             n_before = len(layers)

@@ -1,0 +1,66 @@
+"""Resident memory across many fits in one process, as in a long grid search.
+
+Runs ``GridSearchCV`` over ``n_layers`` x ``mode`` x ``hidden_units`` with 5 folds
+(200 fits of `GreedyLayerwiseClassifier`, ``n_jobs=1``, all in this process) on the
+tutorial's data, in four rounds of 50 fits, and prints the resident set size after
+each round. Growth that levels off after the first rounds is the one-time cost of
+tracing each kind of stage; growth that keeps rising would be a leak.
+
+Run: ``.venv/bin/python benchmarks/bench_memory.py`` (about a minute).
+"""
+
+import gc
+import os
+import platform
+import time
+
+import numpy as np
+import psutil
+import sklearn
+from sklearn.datasets import make_blobs
+from sklearn.model_selection import GridSearchCV
+
+import sklearn_greedy
+from sklearn_greedy import GreedyLayerwiseClassifier
+from sklearn_greedy._compat import keras, tf
+
+# 10 candidates x 5 folds = 50 fits a round.
+GRID = {"n_layers": [1, 2, 3, 4, 5], "mode": ["frozen", "end_to_end"]}
+
+
+def resident_mib():
+    gc.collect()
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def main():
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "
+        f"{sklearn.__version__}, keras {keras.__version__}, tensorflow {tf.__version__}, "
+        f"sklearn_greedy {sklearn_greedy.__version__}"
+    )
+    X, y = make_blobs(n_samples=500, centers=3, n_features=2, cluster_std=2.0, random_state=2)
+    start_mib = resident_mib()
+    print(f"\nresident memory after imports: {start_mib:.0f} MiB")
+    print("| fits | resident MiB | growth since start | growth this round | seconds |")
+    print("|---:|---:|---:|---:|---:|")
+    previous, n_fits = start_mib, 0
+    for round_number in range(4):
+        start = time.perf_counter()
+        # A different width each round: new data shapes, as a real search has.
+        estimator = GreedyLayerwiseClassifier(
+            epochs=20, hidden_units=8 + round_number, random_state=round_number
+        )
+        GridSearchCV(estimator, GRID, cv=5, n_jobs=1).fit(X, y)
+        n_fits += 50
+        now = resident_mib()
+        print(
+            f"| {n_fits} | {now:.0f} | {now - start_mib:+.0f} | {now - previous:+.0f} | "
+            f"{time.perf_counter() - start:.1f} |"
+        )
+        previous = now
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,668 @@
+# ruff: noqa: E402 (TF_CPP_MIN_LOG_LEVEL must be set before TensorFlow is imported)
+"""Cross-validated accuracy of greedy layer-wise pretraining against the usual baselines.
+
+For every data set, one `~sklearn.model_selection.GridSearchCV` per method scores
+every depth (``n_layers``) and, for our estimators, every ``mode`` on the same
+stratified folds:
+
+========================  ====================================================
+method                    estimator
+========================  ====================================================
+``greedy``                `GreedyLayerwiseClassifier`, n_layers x mode
+``autoencoder``           `AutoencoderPretrainedClassifier`, n_layers x mode
+``mlp``                   `~sklearn.neural_network.MLPClassifier` of the same
+                          shape, optimizer, learning rate, batch size and epochs
+``logistic``              `~sklearn.linear_model.LogisticRegression` (the
+                          network with no hidden layer)
+``keras``                 scikeras's ``KerasClassifier`` on the same Dense stack,
+                          trained end to end with Keras's own ``fit``
+========================  ====================================================
+
+Every estimator sits behind a `~sklearn.preprocessing.StandardScaler` in a
+`~sklearn.pipeline.Pipeline`, as the networks need scaled input.
+
+Data sets
+---------
+``blobs``
+    The tutorial's ``make_blobs(n_samples=1000, centers=3, n_features=2,
+    cluster_std=2.0, random_state=2)``.
+``digits``, ``breast_cancer``
+    scikit-learn's bundled data sets.
+``classification``
+    A harder ``make_classification``: 4 classes, 2 clusters each, 10 informative
+    of 40 features, 5% flipped labels.
+``digits_low_label``
+    Digits with only ``--labelled-fraction`` of each training fold's labels
+    kept (stratified). `AutoencoderPretrainedClassifier` pretrains on every
+    training row, the others learn from the labelled rows alone; every test fold
+    is scored on its true labels.
+``--csv PATH --target COLUMN``
+    Any CSV file: numeric columns are used as they are, text columns are one-hot
+    encoded, rows with a missing value are dropped.
+
+Outputs
+-------
+In ``--out`` (default ``benchmarks/results``): ``cv_results.csv`` (one row per data
+set, method and parameters: mean and std accuracy, mean fit time), ``cv_results.md``
+(the same as markdown tables, also printed) and ``cv_depth_<dataset>.png`` (mean ±
+std accuracy against depth, one panel per estimator of ours, the baselines drawn
+on both). GridSearchCV prints one progress line per fit.
+
+Examples
+--------
+A smoke run of under two minutes on a 2-core machine::
+
+    .venv/bin/python benchmarks/cv_benchmark.py --quick
+
+The full benchmark (depths 1 2 3 5 8, 50 epochs, 5 folds, every data set)::
+
+    .venv/bin/python benchmarks/cv_benchmark.py
+
+Your own data, a few methods, deeper and longer::
+
+    .venv/bin/python benchmarks/cv_benchmark.py --csv data.csv --target label \\
+        --methods greedy mlp logistic --depths 1 2 4 --epochs 100
+
+Notes
+-----
+Fit times are wall clock in one process; the first fit of each of our estimators
+includes tracing its compiled training loop. ``MLPClassifier`` runs every epoch
+(its training-loss stopping rule is switched off) but initialises its weights
+its own way; the Keras model uses our initialisers. scikeras is optional: if it
+cannot be imported or a fit fails, the ``keras`` method is skipped with its reason.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+# Keras's own fit (the scikeras baseline) logs harmless tf.data "NodeDef mentions
+# attribute" errors at level 2; sklearn_greedy only sets the level if it is unset.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    make_blobs,
+    make_classification,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+# Imported before Keras and TensorFlow: it silences TensorFlow's start-up lines.
+import sklearn_greedy
+from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
+from sklearn_greedy.plot import DepthCurveDisplay
+
+# isort: split
+import keras
+import tensorflow as tf
+
+# scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
+tf.get_logger().setLevel("ERROR")
+
+DATASETS = ("blobs", "digits", "breast_cancer", "classification", "digits_low_label")
+QUICK_DATASETS = ("blobs", "breast_cancer", "digits_low_label")
+METHODS = ("greedy", "autoencoder", "mlp", "logistic", "keras")
+MODES = ("frozen", "finetune", "end_to_end")
+OURS = ("greedy", "autoencoder")
+METHOD_LABELS = {
+    "greedy": "GreedyLayerwiseClassifier",
+    "autoencoder": "AutoencoderPretrainedClassifier",
+    "mlp": "MLPClassifier",
+    "logistic": "LogisticRegression",
+    "keras": "KerasClassifier (scikeras)",
+}
+UNLABELLED = -1  # scikit-learn's semi-supervised marker, as our estimators read it
+FULL_DEFAULTS = {"depths": [1, 2, 3, 5, 8], "epochs": 50, "cv": 5}
+QUICK_DEFAULTS = {"depths": [1, 2, 3], "epochs": 10, "cv": 3}
+
+
+# --------------------------------------------------------------------------- data
+
+
+def load_dataset(name, args):
+    """Return ``(X, y)`` of a named data set (the CSV one included)."""
+    if name == "blobs":
+        return make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0, random_state=2)
+    if name in ("digits", "digits_low_label"):
+        return load_digits(return_X_y=True)
+    if name == "breast_cancer":
+        return load_breast_cancer(return_X_y=True)
+    if name == "classification":
+        return make_classification(
+            n_samples=2000,
+            n_features=40,
+            n_informative=10,
+            n_redundant=10,
+            n_classes=4,
+            n_clusters_per_class=2,
+            class_sep=0.8,
+            flip_y=0.05,
+            random_state=0,
+        )
+    if name == csv_dataset_name(args):
+        return load_csv(args.csv, args.target)
+    raise ValueError(f"Unknown data set {name!r}.")
+
+
+def csv_dataset_name(args):
+    return f"csv:{Path(args.csv).stem}" if args.csv else None
+
+
+def load_csv(path, target):
+    """Features and labels of a CSV file: text columns one-hot, incomplete rows dropped."""
+    frame = pd.read_csv(path)
+    if target not in frame.columns:
+        raise SystemExit(f"--target {target!r} is not a column of {path}: {list(frame.columns)}")
+    n_rows = len(frame)
+    frame = frame.dropna()
+    if len(frame) < n_rows:
+        print(f"{path}: dropped {n_rows - len(frame)} of {n_rows} rows with missing values")
+    y = frame.pop(target).to_numpy()
+    X = pd.get_dummies(frame, dtype=float).to_numpy(dtype=float)
+    return X, y
+
+
+def is_low_label(name):
+    return name.endswith("_low_label")
+
+
+class HiddenLabelsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Fit ``estimator`` with most training labels hidden; predict as it does.
+
+    Inside cross-validation ``fit`` only ever sees the training part of a fold, so
+    the labels are hidden there and the test part is scored on its true labels.
+    The labelled rows are a stratified ``labelled_fraction`` of the training rows,
+    drawn from ``random_state`` alone: every method gets the same rows on a fold.
+
+    Parameters
+    ----------
+    estimator : classifier
+    labelled_fraction : float, default=0.1
+    use_unlabelled : bool, default=False
+        True: fit on every row, hidden labels set to -1 (semi-supervised
+        estimators). False: fit on the labelled rows only.
+    random_state : int, default=0
+    """
+
+    def __init__(self, estimator, labelled_fraction=0.1, use_unlabelled=False, random_state=0):
+        self.estimator = estimator
+        self.labelled_fraction = labelled_fraction
+        self.use_unlabelled = use_unlabelled
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        y = np.asarray(y)
+        labelled, _ = train_test_split(
+            np.arange(len(y)),
+            train_size=self.labelled_fraction,
+            stratify=y,
+            random_state=self.random_state,
+        )
+        self.estimator_ = clone(self.estimator)
+        if self.use_unlabelled:
+            y_hidden = np.full_like(y, UNLABELLED)
+            y_hidden[labelled] = y[labelled]
+            self.estimator_.fit(X, y_hidden)
+        else:
+            self.estimator_.fit(X[labelled], y[labelled])
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict(self, X):
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
+
+
+# ----------------------------------------------------------------------- methods
+
+
+def network_settings(args):
+    """Settings shared by our estimators, named as their parameters."""
+    return {
+        "hidden_units": args.units,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "optimizer": args.optimizer,
+        "learning_rate": args.learning_rate,
+        "random_state": args.random_state,
+    }
+
+
+def ours(estimator_class, args):
+    return estimator_class(**network_settings(args)), {
+        "n_layers": args.depths,
+        "mode": args.modes,
+    }
+
+
+def mlp(args):
+    # n_iter_no_change=epochs switches off MLP's stop on a flat training loss, so
+    # that it runs the same number of epochs as the others; Keras's SGD is not
+    # Nesterov's.
+    estimator = MLPClassifier(
+        solver=args.optimizer,
+        learning_rate_init=args.learning_rate,
+        momentum=0.9,
+        nesterovs_momentum=False,
+        batch_size=args.batch_size,
+        max_iter=args.epochs,
+        n_iter_no_change=args.epochs,
+        alpha=0.0,
+        random_state=args.random_state,
+    )
+    shapes = [(args.units,) * depth for depth in args.depths]
+    return estimator, {"hidden_layer_sizes": shapes}
+
+
+def logistic(args):
+    return LogisticRegression(max_iter=1000), {}
+
+
+def dense_stack(n_layers, hidden_units, meta):
+    """Our estimators' network as a Keras model: he_uniform ReLU layers, softmax."""
+    inputs = keras.Input(shape=(meta["n_features_in_"],))
+    outputs = inputs
+    for _ in range(n_layers):
+        outputs = keras.layers.Dense(
+            hidden_units, activation="relu", kernel_initializer="he_uniform"
+        )(outputs)
+    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax")(outputs)
+    return keras.Model(inputs, outputs)
+
+
+def keras_classifier(args):
+    from scikeras.wrappers import KerasClassifier
+
+    optimizer_settings = {"optimizer__learning_rate": args.learning_rate}
+    if args.optimizer == "sgd":
+        optimizer_settings["optimizer__momentum"] = 0.9
+    estimator = KerasClassifier(
+        model=dense_stack,
+        model__n_layers=1,
+        model__hidden_units=args.units,
+        loss="sparse_categorical_crossentropy",
+        optimizer=args.optimizer,
+        **optimizer_settings,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        verbose=0,
+        random_state=args.random_state,
+    )
+    return estimator, {"model__n_layers": args.depths}
+
+
+def build_method(method, args):
+    """``(estimator, grid)`` of a method; the grid names the estimator's parameters."""
+    if method == "greedy":
+        return ours(GreedyLayerwiseClassifier, args)
+    if method == "autoencoder":
+        return ours(AutoencoderPretrainedClassifier, args)
+    if method == "mlp":
+        return mlp(args)
+    if method == "logistic":
+        return logistic(args)
+    if method == "keras":
+        return keras_classifier(args)
+    raise ValueError(f"Unknown method {method!r}.")
+
+
+def pipeline_and_grid(method, dataset, args):
+    """The scaled pipeline of a method and its grid, with the pipeline's names."""
+    estimator, grid = build_method(method, args)
+    prefix = "clf__"
+    if is_low_label(dataset):
+        estimator = HiddenLabelsClassifier(
+            estimator,
+            labelled_fraction=args.labelled_fraction,
+            use_unlabelled=method == "autoencoder",
+            random_state=args.random_state,
+        )
+        prefix = "clf__estimator__"
+    pipeline = Pipeline([("scale", StandardScaler()), ("clf", estimator)])
+    return pipeline, {prefix + name: values for name, values in grid.items()}
+
+
+def run_search(method, dataset, X, y, folds, args):
+    """Fitted GridSearchCV of one method on one data set, or None if it was skipped."""
+    try:
+        pipeline, grid = pipeline_and_grid(method, dataset, args)
+    except ImportError as error:  # only scikeras is optional
+        print(f"scikeras skipped: {error}")
+        return None
+    n_candidates = int(np.prod([len(values) for values in grid.values()]))
+    print(
+        f"\n== {dataset} | {METHOD_LABELS[method]}: {plural(n_candidates, 'candidate')} x "
+        f"{plural(folds.get_n_splits(), 'fold')}"
+    )
+    search = GridSearchCV(
+        pipeline,
+        grid,
+        scoring="accuracy",
+        cv=folds,  # one explicit splitter: the same folds for every method
+        refit=False,  # only cv_results_ is needed
+        error_score="raise",
+        verbose=3,  # one line per fit: fold, parameters, accuracy, time
+    )
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            # MLPClassifier warns when it reaches max_iter, which is the point here.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(X, y)
+    except Exception as error:
+        if method != "keras":
+            raise
+        print(f"scikeras skipped: {type(error).__name__}: {error}")
+        return None
+    print(f"   {dataset} | {method}: {time.perf_counter() - start:.1f} s")
+    return search
+
+
+# ----------------------------------------------------------------------- results
+
+
+def depth_of(params):
+    """Number of hidden layers a candidate has (0 for logistic regression)."""
+    for name, value in params.items():
+        if name.endswith("__n_layers"):
+            return int(value)
+        if name.endswith("__hidden_layer_sizes"):
+            return len(value)
+    return 0
+
+
+def mode_of(method, params):
+    """Our estimators' mode; the baselines are all trained end to end."""
+    for name, value in params.items():
+        if name.endswith("__mode"):
+            return value
+    return "end_to_end" if method in ("mlp", "keras") else "-"
+
+
+def result_rows(dataset, method, search):
+    results = search.cv_results_
+    return [
+        {
+            "dataset": dataset,
+            "method": method,
+            "mode": mode_of(method, params),
+            "depth": depth_of(params),
+            "mean_accuracy": mean,
+            "std_accuracy": std,
+            "mean_fit_time_s": fit_time,
+            "n_folds": search.n_splits_,
+            "params": str({name.split("__")[-1]: value for name, value in params.items()}),
+        }
+        for params, mean, std, fit_time in zip(
+            results["params"],
+            results["mean_test_score"],
+            results["std_test_score"],
+            results["mean_fit_time"],
+        )
+    ]
+
+
+def plural(count, noun):
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def row_label(method, mode):
+    return f"{method} ({mode})" if method in OURS else method
+
+
+def markdown_table(dataset_rows):
+    """One data set's results: a row per method (and mode), a column per depth."""
+    frame = pd.DataFrame(dataset_rows)
+    frame["label"] = [row_label(m, mode) for m, mode in zip(frame["method"], frame["mode"])]
+    depths = sorted(frame["depth"].unique())
+    best = frame["mean_accuracy"].max()
+    header = "| method | " + " | ".join(
+        "linear" if depth == 0 else plural(depth, "layer") for depth in depths
+    )
+    lines = [header + " |", "|---|" + "---:|" * len(depths)]
+    for label, group in frame.groupby("label", sort=False):
+        by_depth = {row.depth: row for row in group.itertuples()}
+        cells = []
+        for depth in depths:
+            row = by_depth.get(depth)
+            if row is None:
+                cells.append("")
+                continue
+            accuracy = f"{row.mean_accuracy:.3f} ± {row.std_accuracy:.3f}"
+            if row.mean_accuracy == best:  # the best of the data set, ties included
+                accuracy = f"**{accuracy}**"
+            cells.append(f"{accuracy} ({row.mean_fit_time_s:.2f} s)")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def dataset_section(dataset, X, y, dataset_rows, args):
+    labels = f", {args.labelled_fraction:.0%} of training labels" if is_low_label(dataset) else ""
+    title = (
+        f"### {dataset} ({X.shape[0]} rows, {X.shape[1]} features, "
+        f"{len(np.unique(y))} classes{labels})"
+    )
+    note = "Mean ± std test accuracy over the folds (mean fit time per fold)."
+    return f"{title}\n\n{note}\n\n{markdown_table(dataset_rows)}\n"
+
+
+def plot_dataset(dataset, searches, dataset_rows, out):
+    """One panel per estimator of ours, with the baselines drawn on each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [method for method in OURS if method in searches]
+    if not panels:
+        return None
+    figure, axes = plt.subplots(
+        1, len(panels), figsize=(6 * len(panels), 4.5), sharey=True, squeeze=False
+    )
+    frame = pd.DataFrame(dataset_rows)
+    for ax, method in zip(axes[0], panels):
+        DepthCurveDisplay.from_cv_results(searches[method], param="n_layers", group="mode", ax=ax)
+        draw_baselines(frame, ax)
+        ax.set_title(METHOD_LABELS[method])
+    figure.suptitle(dataset)
+    figure.tight_layout()
+    path = out / f"cv_depth_{dataset.replace(':', '_')}.png"
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path
+
+
+def draw_baselines(frame, ax):
+    """MLP and Keras as dashed lines (their ± std bands would hide ours), logistic flat."""
+    for method in ("mlp", "keras"):
+        rows = frame[frame["method"] == method].sort_values("depth")
+        if len(rows):
+            DepthCurveDisplay(
+                depths=[rows["depth"].to_numpy()],
+                scores=[rows["mean_accuracy"].to_numpy()],
+                names=[method],
+                score_name=ax.get_ylabel(),
+            ).plot(ax=ax, line_kw={"linestyle": "--"})
+    linear = frame[frame["method"] == "logistic"]
+    if len(linear):
+        ax.axhline(linear["mean_accuracy"].iloc[0], color="grey", linestyle=":", label="logistic")
+        ax.legend()
+
+
+# ------------------------------------------------------------------------ driver
+
+
+def environment():
+    try:
+        import scikeras
+
+        scikeras_version = scikeras.__version__
+    except ImportError as error:
+        scikeras_version = f"not available ({error})"
+    return (
+        f"machine: {platform.platform()}, {platform.processor() or 'cpu'}, "
+        f"{os.cpu_count()} cores\n"
+        f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "
+        f"{sklearn.__version__}, keras {keras.__version__}, tensorflow {tf.__version__}, "
+        f"scikeras {scikeras_version}, sklearn_greedy {sklearn_greedy.__version__}"
+    )
+
+
+def settings_line(args):
+    return (
+        f"depths {args.depths}, modes {args.modes}, {args.epochs} epochs a stage, "
+        f"{args.units} units a layer, {args.optimizer} lr {args.learning_rate}, batch "
+        f"{args.batch_size}, {args.cv}-fold StratifiedKFold(shuffle=True, "
+        f"random_state={args.random_state})"
+    )
+
+
+def run_dataset(dataset, args, folds):
+    X, y = load_dataset(dataset, args)
+    searches, rows = {}, []
+    for method in args.methods:
+        search = run_search(method, dataset, X, y, folds, args)
+        if search is not None:
+            searches[method] = search
+            rows += result_rows(dataset, method, search)
+    return X, y, searches, rows
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    header = environment() + "\n" + settings_line(args)
+    print(header)
+    folds = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
+    all_rows, sections = [], []
+    start = time.perf_counter()
+    for dataset in args.datasets:
+        X, y, searches, rows = run_dataset(dataset, args, folds)
+        all_rows += rows
+        sections.append(dataset_section(dataset, X, y, rows, args))
+        plot = plot_dataset(dataset, searches, rows, args.out)
+        # Written after every data set, so an interrupted run keeps what it did.
+        pd.DataFrame(all_rows).to_csv(args.out / "cv_results.csv", index=False)
+        if plot is not None:
+            print(f"   wrote {plot}")
+    total = f"Total wall time: {time.perf_counter() - start:.0f} s."
+    report = "## Cross-validated accuracy against depth\n\n" + header.replace("\n", "  \n")
+    report += "\n\n" + "\n".join(sections) + "\n" + total + "\n"
+    (args.out / "cv_results.md").write_text(report)
+    print("\n" + report)
+    print(f"Wrote {args.out / 'cv_results.csv'} and {args.out / 'cv_results.md'}")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=(
+            "Cross-validated accuracy of GreedyLayerwiseClassifier and "
+            "AutoencoderPretrainedClassifier (n_layers x mode) against MLPClassifier, "
+            "LogisticRegression and scikeras's KerasClassifier, on the same folds."
+        ),
+        epilog="Example: .venv/bin/python benchmarks/cv_benchmark.py --quick",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a run of under two minutes: depths 1 2 3, 10 epochs, 3 folds, data sets "
+        f"{' '.join(QUICK_DATASETS)}; options given explicitly still win",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        choices=DATASETS,
+        metavar="NAME",
+        help=f"bundled data sets to run, of: {' '.join(DATASETS)} (default: all, or none "
+        "when --csv is given)",
+    )
+    parser.add_argument("--csv", type=Path, metavar="PATH", help="a CSV file to run on too")
+    parser.add_argument("--target", metavar="COLUMN", help="the label column of --csv")
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        choices=METHODS,
+        default=list(METHODS),
+        metavar="NAME",
+        help=f"methods to run, of: {' '.join(METHODS)} (default: all)",
+    )
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        choices=MODES,
+        default=list(MODES),
+        metavar="MODE",
+        help=f"modes of our estimators, of: {' '.join(MODES)} (default: all)",
+    )
+    parser.add_argument(
+        "--depths",
+        nargs="+",
+        type=int,
+        metavar="N",
+        help="numbers of hidden layers (default: 1 2 3 5 8)",
+    )
+    parser.add_argument("--epochs", type=int, help="epochs of each training stage (default: 50)")
+    parser.add_argument("--cv", type=int, metavar="K", help="number of folds (default: 5)")
+    parser.add_argument(
+        "--units", type=int, default=10, help="width of every hidden layer (default: 10)"
+    )
+    parser.add_argument(
+        "--optimizer", choices=("sgd", "adam"), default="sgd", help="(default: sgd, momentum 0.9)"
+    )
+    parser.add_argument(
+        "--learning-rate", type=float, default=0.01, metavar="LR", help="(default: 0.01)"
+    )
+    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="(default: 32)")
+    parser.add_argument(
+        "--labelled-fraction",
+        type=float,
+        default=0.1,
+        metavar="F",
+        help="fraction of training labels kept in digits_low_label (default: 0.1)",
+    )
+    parser.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the folds, the hidden labels and every estimator (default: 0)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("benchmarks/results"),
+        metavar="DIR",
+        help="folder of the results (default: benchmarks/results)",
+    )
+    args = parser.parse_args(argv)
+    if bool(args.csv) != bool(args.target):
+        parser.error("--csv and --target go together")
+    defaults = QUICK_DEFAULTS if args.quick else FULL_DEFAULTS
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    if args.datasets is None:
+        args.datasets = [] if args.csv else list(QUICK_DATASETS if args.quick else DATASETS)
+    if args.csv:
+        args.datasets.append(csv_dataset_name(args))
+    return args
+
+
+if __name__ == "__main__":
+    sys.exit(main())
