@@ -30,6 +30,7 @@ _AUTOENCODER_CONSTRAINTS = {
     "gaussian_noise": [Interval(numbers.Real, 0, None, closed="left")],
 }
 
+# "{mode}" is replaced by each estimator's own description of its modes.
 _SHARED_PARAMETERS_DOC = """
     n_layers : int, default=3
         Number of hidden (encoding) layers.
@@ -37,6 +38,7 @@ _SHARED_PARAMETERS_DOC = """
         Width of every hidden layer, or one width per layer; a bottleneck such as
         ``(64, 16, 4)`` is fine.
     mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
+{mode}
     epochs : int, default=100
         Epochs of each greedy stage.
     finetune_epochs : int, default=None
@@ -44,8 +46,10 @@ _SHARED_PARAMETERS_DOC = """
     finetune_learning_rate : float, default=None
         ``None`` means ``learning_rate / 10``.
     batch_size : int, default=32
+        Mini-batch size; the last batch of an epoch may be smaller.
     optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
     learning_rate : float, default=0.01
+        Step size of the optimizer in the greedy stages.
     momentum : float, default=0.9
         Momentum of ``"sgd"``.
     activation : str, default="relu"
@@ -58,7 +62,9 @@ _SHARED_PARAMETERS_DOC = """
         Hold out ``validation_fraction`` of the rows and end each stage once the
         validation score has not improved by 1e-4 for ``n_iter_no_change`` epochs.
     validation_fraction : float, default=0.1
+        Fraction of the training rows held out for early stopping.
     n_iter_no_change : int, default=10
+        Epochs without improvement before a stage stops early.
     warm_start : bool, default=False
         If fitted and ``n_layers`` grew, keep the trained layers and only add and
         train the new ones.
@@ -93,13 +99,19 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     Parameters
     ----------"""
-        + _SHARED_PARAMETERS_DOC
+        + _SHARED_PARAMETERS_DOC.replace(
+            "{mode}",
+            """        ``"frozen"``: the greedy stages only. ``"finetune"``: then the whole
+        autoencoder (encoder and decoder) trained jointly to reconstruct the input
+        for ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
+        pretraining; the same autoencoder trained jointly from random weights.""",
+        )
         + """
     Attributes
     ----------
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_layers_ : int
         Number of encoding layers fitted.
@@ -341,10 +353,12 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Returns
         -------
         codes : ndarray of shape (n_samples, hidden_units of the top layer)
+            Output of the top hidden layer.
         """
         X = self._check_X(X)
         weights = flatten(zip(self.coefs_, self.intercepts_))
@@ -360,7 +374,8 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Returns
         -------
-        X_reconstructed : ndarray of shape (n_samples, n_features_in_)
+        X_reconstructed : ndarray of shape (n_samples, `n_features_in_`)
+            Reconstruction of the input.
         """
         check_is_fitted(self)
         codes = check_array(X, dtype=FLOAT_DTYPES, input_name="X")
@@ -378,12 +393,14 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
         y : None
             Ignored.
 
         Returns
         -------
         score : float
+            Negative mean squared reconstruction error.
         """
         X_reconstructed = self.inverse_transform(self.transform(X))
         X = self._check_X(X)
@@ -401,6 +418,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
         y : None
             Ignored.
 
@@ -474,13 +492,12 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     Parameters
     ----------"""
         + _SHARED_PARAMETERS_DOC.replace(
-            'mode : {"frozen", "finetune", "end_to_end"}, default="frozen"',
-            'mode : {"frozen", "finetune", "end_to_end"}, default="frozen"\n'
-            '        ``"frozen"``: the encoder stays as pretrained and only the head\n'
-            '        is trained (the tutorial). ``"finetune"``: then encoder and head are\n'
-            "        trained jointly on the labelled rows at ``finetune_learning_rate``.\n"
-            '        ``"end_to_end"``: no pretraining; the same network trained from\n'
-            "        random weights on the labelled rows.",
+            "{mode}",
+            """        ``"frozen"``: the encoder stays as pretrained and only the head
+        is trained (the tutorial). ``"finetune"``: then encoder and head are
+        trained jointly on the labelled rows at ``finetune_learning_rate``.
+        ``"end_to_end"``: no pretraining; the same network trained from
+        random weights on the labelled rows.""",
         )
         + """    staged_heads : bool, default=False
         Also train a head on the code of every depth, so that the ``staged_*``
@@ -491,9 +508,11 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     classes_ : ndarray of shape (n_classes,)
         Class labels (``-1`` excluded).
     n_features_in_ : int
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_layers_ : int
+        Number of hidden layers of the fitted network.
     autoencoder_ : StackedAutoencoder or None
         The pretrained autoencoder (``None`` in ``"end_to_end"`` mode).
     coefs_, intercepts_ : list of ndarray

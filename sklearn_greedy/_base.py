@@ -497,6 +497,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Returns
         -------
@@ -512,10 +513,12 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, columns following ``classes_``.
         """
         return np.log(self.predict_proba(X))
 
@@ -525,10 +528,12 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Returns
         -------
         y : ndarray of shape (n_samples,)
+            Predicted class labels.
         """
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
@@ -553,6 +558,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Yields
         ------
@@ -571,10 +577,12 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
 
         Yields
         ------
         y : ndarray of shape (n_samples,)
+            Predicted class labels.
         """
         for proba in self.staged_predict_proba(X):
             yield self.classes_[np.argmax(proba, axis=1)]
@@ -586,7 +594,9 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Input data.
         y : array-like of shape (n_samples,)
+            True labels of X.
 
         Yields
         ------

@@ -46,6 +46,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
     optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
         Update rule, with Keras's formulas and default betas, rho and epsilon.
     learning_rate : float, default=0.01
+        Step size of the optimizer in the greedy stages.
     momentum : float, default=0.9
         Momentum of ``"sgd"``; ignored by the other optimizers.
     activation : str, default="relu"
@@ -60,7 +61,9 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         each stage once the validation accuracy has not improved by 1e-4 for
         ``n_iter_no_change`` epochs, keeping the best weights of the stage.
     validation_fraction : float, default=0.1
+        Fraction of the training rows held out for early stopping.
     n_iter_no_change : int, default=10
+        Epochs without improvement before a stage stops early.
     warm_start : bool, default=False
         If fitted and ``n_layers`` grew, ``fit`` keeps the trained network and only
         adds and trains the new layers (in ``"finetune"`` mode, then fine-tunes the
@@ -77,7 +80,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         Class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
     n_layers_ : int
         Number of hidden layers of the fitted network.

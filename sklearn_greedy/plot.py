@@ -135,12 +135,12 @@ class DepthCurveDisplay:
         """Staged scores of a fitted estimator against depth, from one fit.
 
         A classifier is scored by accuracy (its ``staged_score``), a
-        `StackedAutoencoder` by reconstruction error (minus its ``staged_score``).
+        `~sklearn_greedy.StackedAutoencoder` by reconstruction error (minus its ``staged_score``).
 
         Parameters
         ----------
         estimator : fitted estimator with ``staged_score``
-            `GreedyLayerwiseClassifier` (not in ``"end_to_end"`` mode),
+            `~sklearn_greedy.GreedyLayerwiseClassifier` (not in ``"end_to_end"`` mode),
             `AutoencoderPretrainedClassifier` fitted with ``staged_heads=True``, or
             `StackedAutoencoder`.
         X : array-like of shape (n_samples, n_features)
@@ -152,6 +152,7 @@ class DepthCurveDisplay:
         names : tuple of str, default=("train", "test")
             Legend labels of the two data sets.
         ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is made if ``None``.
         line_kw : dict, default=None
             Keyword arguments of every ``ax.plot`` call.
 
@@ -195,6 +196,7 @@ class DepthCurveDisplay:
             Parameter whose values get one line each; ignored if not searched.
             When other parameters vary too, each point is the best over them.
         ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is made if ``None``.
         line_kw : dict, default=None
             Keyword arguments of every ``ax.plot`` call.
 
