@@ -18,8 +18,8 @@ demo: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/tutorial_blobs.py
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m ruff check sklearn_greedy tests benchmarks
-	$(BIN)/python -m ruff format --check sklearn_greedy tests benchmarks
+	$(BIN)/python -m ruff check sklearn_greedy tests benchmarks docs
+	$(BIN)/python -m ruff format --check sklearn_greedy tests benchmarks docs
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-bench

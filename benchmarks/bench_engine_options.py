@@ -13,14 +13,12 @@ features in, Dense(10, relu) + Dense(3, softmax) trained, SGD 0.01 with momentum
 Run: ``.venv/bin/python benchmarks/bench_engine_options.py`` (under a minute).
 """
 
-import os
-import platform
 import time
 
 import numpy as np
+from _environment import print_environment
 
-import sklearn_greedy  # first: silences TensorFlow's start-up noise
-from sklearn_greedy._compat import keras, tf
+from sklearn_greedy._compat import keras
 from sklearn_greedy._engine import TrainingConfig, initial_layer, train_stage
 
 EPOCHS, BATCH, N_ROWS, N_IN, N_UNITS, N_CLASSES = 100, 32, 500, 10, 10, 3
@@ -70,11 +68,7 @@ def our_loop_seconds(features, labels, seed):
 
 
 def main():
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores")
-    print(
-        f"python {platform.python_version()}, keras {keras.__version__}, tensorflow "
-        f"{tf.__version__}, sklearn_greedy {sklearn_greedy.__version__}"
-    )
+    print_environment()
     features, labels = stage_data()
     rows = [
         ("model.fit (Keras defaults)", keras_fit_seconds(features, labels)),

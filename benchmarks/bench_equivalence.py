@@ -15,9 +15,9 @@ nearly all of it the reference).
 import argparse
 
 import numpy as np
+from _environment import environment
 from bench_speed import (  # the reference implementation, shared with the speed benchmark
     TUTORIAL_N_HIDDEN,
-    environment,
     reference_supervised,
     tutorial_data,
 )

@@ -10,19 +10,14 @@ Run: ``.venv/bin/python benchmarks/bench_memory.py`` (about a minute).
 """
 
 import gc
-import os
-import platform
 import time
 
-import numpy as np
 import psutil
-import sklearn
+from _environment import print_environment
 from sklearn.datasets import make_blobs
 from sklearn.model_selection import GridSearchCV
 
-import sklearn_greedy
 from sklearn_greedy import GreedyLayerwiseClassifier
-from sklearn_greedy._compat import keras, tf
 
 # 10 candidates x 5 folds = 50 fits a round.
 GRID = {"n_layers": [1, 2, 3, 4, 5], "mode": ["frozen", "end_to_end"]}
@@ -34,12 +29,7 @@ def resident_mib():
 
 
 def main():
-    print(f"machine: {platform.platform()}, {os.cpu_count()} cores")
-    print(
-        f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "
-        f"{sklearn.__version__}, keras {keras.__version__}, tensorflow {tf.__version__}, "
-        f"sklearn_greedy {sklearn_greedy.__version__}"
-    )
+    print_environment()
     X, y = make_blobs(n_samples=500, centers=3, n_features=2, cluster_std=2.0, random_state=2)
     start_mib = resident_mib()
     print(f"\nresident memory after imports: {start_mib:.0f} MiB")

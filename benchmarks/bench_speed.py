@@ -33,17 +33,14 @@ training loop; that is charged to it, as it would be to a user.
 """
 
 import argparse
-import datetime
 import json
-import os
-import platform
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
-import sklearn
+from _environment import environment
 from sklearn.datasets import make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
@@ -51,7 +48,6 @@ from sklearn.neural_network import MLPClassifier
 
 # Imported before Keras and TensorFlow: importing it silences TensorFlow's start-up
 # lines on stderr, which a later import would no longer print.
-import sklearn_greedy
 from sklearn_greedy import GreedyLayerwiseClassifier
 
 # isort: split
@@ -99,35 +95,6 @@ def settings_for(quick):
 
 
 # -- header ------------------------------------------------------------------------
-
-
-def processor_name():
-    """The CPU model: `platform.processor` is often empty on Linux, /proc/cpuinfo is not."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def environment():
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "processor": processor_name(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min_at_start": None if load is None else round(load[0], 2),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-        "keras": keras.__version__,
-        "tensorflow": tf.__version__,
-        "sklearn_greedy": sklearn_greedy.__version__,
-    }
 
 
 def print_header(env, quick):

@@ -74,7 +74,6 @@ cannot be imported or a fit fails, the ``keras`` method is skipped with its reas
 
 import argparse
 import os
-import platform
 import sys
 import time
 import warnings
@@ -86,7 +85,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 import pandas as pd
-import sklearn
+from _environment import environment as base_environment
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.datasets import (
     load_breast_cancer,
@@ -102,7 +101,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 # Imported before Keras and TensorFlow: it silences TensorFlow's start-up lines.
-import sklearn_greedy
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
 from sklearn_greedy.plot import DepthCurveDisplay
 
@@ -509,19 +507,15 @@ def draw_baselines(frame, ax):
 
 
 def environment():
+    """Machine and versions, scikeras's included, one item a line."""
     try:
         import scikeras
 
         scikeras_version = scikeras.__version__
     except ImportError as error:
         scikeras_version = f"not available ({error})"
-    return (
-        f"machine: {platform.platform()}, {platform.processor() or 'cpu'}, "
-        f"{os.cpu_count()} cores\n"
-        f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "
-        f"{sklearn.__version__}, keras {keras.__version__}, tensorflow {tf.__version__}, "
-        f"scikeras {scikeras_version}, sklearn_greedy {sklearn_greedy.__version__}"
-    )
+    env = {**base_environment(), "scikeras": scikeras_version}
+    return "\n".join(f"{key}: {value}" for key, value in env.items())
 
 
 def settings_line(args):

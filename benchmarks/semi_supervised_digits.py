@@ -62,27 +62,21 @@ process also pays for tracing the compiled training loop.
 
 import argparse
 import csv
-import datetime
-import os
-import platform
 import statistics
 import time
 from pathlib import Path
 
 import numpy as np
-import sklearn
+from _environment import environment
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
 # Imported before Keras and TensorFlow: importing it silences TensorFlow's start-up
 # lines on stderr, which a later import would no longer print.
-import sklearn_greedy
 from sklearn_greedy import AutoencoderPretrainedClassifier
 
 # isort: split
-import keras
-import tensorflow as tf
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "semi_supervised_digits.csv"
 
@@ -148,35 +142,6 @@ def positive_int(text):
 
 
 # -- header ------------------------------------------------------------------------
-
-
-def processor_name():
-    """The CPU model: `platform.processor` is often empty on Linux, /proc/cpuinfo is not."""
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def environment():
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
-    return {
-        "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "processor": processor_name(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min_at_start": None if load is None else round(load[0], 2),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-        "keras": keras.__version__,
-        "tensorflow": tf.__version__,
-        "sklearn_greedy": sklearn_greedy.__version__,
-    }
 
 
 def print_header(env, args, network_settings, n_seeds):

@@ -17,18 +17,13 @@ It prints both tables with the time each took, and writes two PNG figures.
 """
 
 import argparse
-import os
-import platform
 import time
 from pathlib import Path
 
-import numpy as np
-import sklearn
+from _environment import print_environment
 from sklearn.datasets import make_blobs
 
-import sklearn_greedy
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
-from sklearn_greedy._compat import keras, tf
 from sklearn_greedy.plot import DepthCurveDisplay
 
 N_LAYERS = 11
@@ -40,17 +35,6 @@ TUTORIAL_TEST_RANGE = (0.78, 0.86)
 def tutorial_data():
     X, y = make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0, random_state=2)
     return X[:500], y[:500], X[500:], y[500:]
-
-
-def print_environment():
-    print(
-        f"machine: {platform.platform()}, {platform.processor() or 'cpu'}, {os.cpu_count()} cores"
-    )
-    print(
-        f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "
-        f"{sklearn.__version__}, keras {keras.__version__}, tensorflow {tf.__version__}, "
-        f"sklearn_greedy {sklearn_greedy.__version__}"
-    )
 
 
 def supervised(data, random_state):
