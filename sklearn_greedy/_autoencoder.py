@@ -238,8 +238,8 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         if warm:
             if self.n_layers == self.n_layers_:
                 return self._warn_nothing_to_add()
-            layers = as_layers(flatten(zip(self.coefs_, self.intercepts_)))
-            decoder = as_layers(flatten(zip(self.decoder_coefs_, self.decoder_intercepts_)))
+            layers = [[w, b] for w, b in zip(self.coefs_, self.intercepts_)]
+            decoder = [[w, b] for w, b in zip(self.decoder_coefs_, self.decoder_intercepts_)]
             staged_layers = list(self._staged_layers)
             staged_decoders = list(self._staged_decoders)
             history = list(self.history_)
@@ -258,13 +258,14 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         if self.mode == "end_to_end":
             layers, decoder = self._random_autoencoder(layers, decoder, widths, X.shape[1], rng)
-        elif self.reconstruct == "input":
+        else:
+            reconstruct_input = self.reconstruct == "input"
             n_before = len(layers)
             layers, tops = self._greedy_stages(
                 layers,
-                decoder[0] if decoder else None,
+                decoder[0] if reconstruct_input and decoder else None,
                 X_train,
-                X_train,
+                X_train if reconstruct_input else None,
                 validation,
                 widths=widths,
                 n_outputs=X.shape[1],
@@ -277,31 +278,16 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 **noise,
             )
             staged_layers += layers[n_before:]
-            staged_decoders += [[top] for top in tops]
-            decoder = [tops[-1]]
-        else:
-            n_before = len(layers)
-            layers, tops = self._greedy_stages(
-                layers,
-                None,
-                X_train,
-                None,
-                validation,
-                widths=widths,
-                n_outputs=None,
-                loss="mse",
-                kind="autoencoder",
-                stage=stage,
-                rng=rng,
-                history=history,
-                standardize=True,
-                **noise,
-            )
-            staged_layers += layers[n_before:]
-            for top in tops:
-                previous = staged_decoders[-1] if staged_decoders else []
-                staged_decoders.append([top, *previous])
-            decoder = tops[::-1] + decoder
+            if reconstruct_input:
+                staged_decoders += [[top] for top in tops]
+                decoder = [tops[-1]]
+            else:
+                # Depth k decodes through the decoders of layers k, k - 1, ..., 1.
+                for top in tops:
+                    staged_decoders.append(
+                        [top, *(staged_decoders[-1] if staged_decoders else [])]
+                    )
+                decoder = tops[::-1] + decoder
 
         if self.mode != "frozen":
             network = self._train(
@@ -441,7 +427,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "encoder",
             lambda: keras_dense_stack(
                 self.n_features_in_,
-                as_layers(flatten(zip(self.coefs_, self.intercepts_))),
+                [[w, b] for w, b in zip(self.coefs_, self.intercepts_)],
                 self.activation,
                 self.activation,
                 "encoder",
@@ -455,7 +441,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "decoder",
             lambda: keras_dense_stack(
                 self._n_features_out,
-                as_layers(flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))),
+                [[w, b] for w, b in zip(self.decoder_coefs_, self.decoder_intercepts_)],
                 self.activation,
                 "linear",
                 "decoder",
@@ -469,10 +455,13 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "model",
             lambda: keras_dense_stack(
                 self.n_features_in_,
-                as_layers(
-                    flatten(zip(self.coefs_, self.intercepts_))
-                    + flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))
-                ),
+                [
+                    [w, b]
+                    for w, b in zip(
+                        self.coefs_ + self.decoder_coefs_,
+                        self.intercepts_ + self.decoder_intercepts_,
+                    )
+                ],
                 self.activation,
                 "linear",
                 "stacked_autoencoder",
@@ -681,7 +670,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             layers = self._grow_randomly([], widths, X.shape[1], rng)
             head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
         else:
-            layers = as_layers(flatten(zip(autoencoder.coefs_, autoencoder.intercepts_)))
+            layers = [[w, b] for w, b in zip(autoencoder.coefs_, autoencoder.intercepts_)]
             codes = X_train
             val_codes = None if validation is None else validation[0]
             for depth, layer in enumerate(autoencoder._staged_layers, start=1):
