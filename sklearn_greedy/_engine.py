@@ -2,8 +2,9 @@
 
 A stage trains a small stack of dense layers on features that the frozen layers
 below it have already computed. Keras's ``Model.fit`` pays a Python round trip per
-epoch (5.5 s for one tutorial stage on a 2-core machine, against 0.14 s here), and a
-new Keras model per stage means a new trace. So the whole stage, every epoch and
+epoch (2.6 s for one tutorial stage on a 2-core machine, against 0.07 s here; see
+``benchmarks/bench_engine_options.py``), and a new Keras model per stage means a new
+trace. So the whole stage, every epoch and
 every mini-batch, runs inside one ``tf.function`` whose inputs all have dynamic
 shapes: it is traced once per *kind* of stage (number of layers, activation, loss,
 optimizer) and process, then reused by every later stage, fit and fold.
