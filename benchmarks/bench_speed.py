@@ -13,7 +13,7 @@ Supervised (tutorial data)
 Unsupervised (tutorial data)
     The tutorial's autoencoder procedure, re-implemented the same way, against
     ``AutoencoderPretrainedClassifier``: reconstruction error and accuracy per depth,
-    and time. Skipped if that class is not available yet.
+    and time.
 
 The run ends with a markdown table of the key ratios, their targets and PASS/FAIL;
 the same figures are written to ``benchmarks/results/bench_speed.json``.
@@ -48,7 +48,7 @@ from sklearn.neural_network import MLPClassifier
 
 # Imported before Keras and TensorFlow: importing it silences TensorFlow's start-up
 # lines on stderr, which a later import would no longer print.
-from sklearn_greedy import GreedyLayerwiseClassifier
+from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
 
 # isort: split
 import keras
@@ -495,10 +495,10 @@ def run_supervised(data, settings, checks):
 # -- unsupervised section -------------------------------------------------------------
 
 
-def ours_unsupervised(classifier_class, X_train, X_test, y_train, y_test, epochs):
-    # The class is new: pass `epochs` only when it differs from the default (--quick).
-    shrunk = {} if epochs == FULL_EPOCHS else {"epochs": epochs}
-    clf = classifier_class(n_layers=TUTORIAL_N_HIDDEN, staged_heads=True, random_state=0, **shrunk)
+def ours_unsupervised(X_train, X_test, y_train, y_test, epochs):
+    clf = AutoencoderPretrainedClassifier(
+        n_layers=TUTORIAL_N_HIDDEN, staged_heads=True, epochs=epochs, random_state=0
+    )
     _, fit_seconds = timed(clf.fit, X_train, y_train)
     # staged_score of the autoencoder is the negative reconstruction MSE.
     return {
@@ -532,11 +532,6 @@ def print_unsupervised_table(reference, ours):
 
 def run_unsupervised(data, settings, checks):
     section("Unsupervised (tutorial data)")
-    try:
-        from sklearn_greedy import AutoencoderPretrainedClassifier
-    except ImportError:
-        print("skipped: AutoencoderPretrainedClassifier not available")
-        return {"skipped": "AutoencoderPretrainedClassifier not available"}
     epochs = settings["epochs"]
     print(
         f"Reference: the tutorial's procedure (autoencoder stages and a softmax head "
@@ -549,7 +544,7 @@ def run_unsupervised(data, settings, checks):
         "random_state=0) ...",
         flush=True,
     )
-    ours = ours_unsupervised(AutoencoderPretrainedClassifier, *data, epochs)
+    ours = ours_unsupervised(*data, epochs)
     print()
     print_unsupervised_table(reference, ours)
     speedup = reference_seconds / ours["fit_seconds"]

@@ -44,7 +44,6 @@ class _RetracingWarningFilter(logging.Filter):
 tf.get_logger().addFilter(_RetracingWarningFilter())
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
-LOSSES = ("softmax", "mse")
 
 _EPSILON = 1e-7  # Keras's default epsilon for Adam and RMSprop
 _ADAM_BETAS = (0.9, 0.999)
