@@ -253,8 +253,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         n_stages = len(history) + (n_new if self.mode != "end_to_end" else 0)
         n_stages += self.mode != "frozen"
 
-        def stage(kind, depth):
-            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+        stage = self._stage_labeller(history, n_stages)
 
         if self.mode == "end_to_end":
             layers, decoder = self._random_autoencoder(layers, decoder, widths, X.shape[1], rng)
@@ -662,8 +661,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         n_heads = self.n_layers if self.staged_heads else 1
         n_stages = len(history) + (n_heads if autoencoder else 0) + (self.mode != "frozen")
 
-        def stage(kind, depth):
-            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+        stage = self._stage_labeller(history, n_stages)
 
         heads = []
         if autoencoder is None:

@@ -242,6 +242,15 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             layers.append(self._new_layer(n_in, width, rng))
         return layers
 
+    @staticmethod
+    def _stage_labeller(history, n_stages):
+        """``stage(kind, depth)``: the label `_train` records for the next stage."""
+
+        def stage(kind, depth):
+            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+
+        return stage
+
     def _train(
         self,
         weights,
@@ -254,6 +263,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         history,
         finetune=False,
         validation=None,
+        score=None,
         **noise,
     ):
         """Train one stage, log it and append its record to ``history``.
@@ -273,6 +283,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             Train with the fine-tuning epochs and learning rate.
         validation : tuple, optional
             ``(x_val, target_val)`` for early stopping.
+        score : callable, optional
+            Maps the trained weights to the record's score; by default training
+            accuracy or reconstruction MSE on ``(x, target)``.
         **noise
             ``masking_noise`` and ``gaussian_noise`` for denoising stages.
 
@@ -303,7 +316,11 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             "kind": stage["kind"],
             "depth": stage["depth"],
             "loss": result.loss_curve,
-            "score": _training_score(result.weights, x, target, loss, self.activation),
+            "score": (
+                score(result.weights)
+                if score is not None
+                else _training_score(result.weights, x, target, loss, self.activation)
+            ),
             "epochs": result.n_epochs,
             "seconds": result.seconds,
         }
@@ -403,6 +420,8 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 if top is None or top[0].shape[0] != width:
                     top = self._new_layer(width, n_outputs, rng, OUTPUT_INITIALIZER)
                 goal, val_goal, output_scaling = scaled_target, scaled_val_target, target_scaling
+            unfold = functools.partial(_unfold, input_scaling, output_scaling)
+            raw_goal = features if target is None else target
             trained = self._train(
                 layer + top,
                 stage_x,
@@ -412,18 +431,16 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 rng=rng,
                 history=history,
                 validation=None if validation is None else (stage_val_x, val_goal),
+                # Recorded in the data's own units, as `score` reports it.
+                score=functools.partial(
+                    _unfolded_score, unfold, features, raw_goal, loss, self.activation
+                ),
                 **noise,
             )
-            top = trained[2:]
-            layer = input_scaling.fold_input(trained[:2])
+            top = trained[2:]  # carried to the next stage in the units it trained in
+            layer, folded_top = as_layers(unfold(trained))
             layers.append(layer)
-            tops.append(output_scaling.fold_output(top))
-            if standardize:
-                # Record the error in the data's own units, as `score` reports it.
-                raw_goal = features if target is None else target
-                history[-1]["score"] = _training_score(
-                    layer + tops[-1], features, raw_goal, loss, self.activation
-                )
+            tops.append(folded_top)
             features = hidden_features(layer, features, self.activation)
             if validation is not None:
                 val_features = hidden_features(layer, val_features, self.activation)
@@ -651,6 +668,15 @@ def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
     for dense, layer in zip(dense_layers, layers):
         dense.set_weights(layer)
     return model
+
+
+def _unfold(input_scaling, output_scaling, weights):
+    """A stage's trained ``[W, b, W_top, b_top]`` on standardized data, acting on raw data."""
+    return input_scaling.fold_input(weights[:2]) + output_scaling.fold_output(weights[2:])
+
+
+def _unfolded_score(unfold, x, target, loss, activation, weights):
+    return _training_score(unfold(weights), x, target, loss, activation)
 
 
 def _training_score(weights, x, target, loss, activation):

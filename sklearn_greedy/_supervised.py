@@ -208,8 +208,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         n_greedy = 0 if self.mode == "end_to_end" else self.n_layers - len(layers)
         n_stages = len(history) + n_greedy + (self.mode != "frozen")
 
-        def stage(kind, depth):
-            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
+        stage = self._stage_labeller(history, n_stages)
 
         if self.mode == "end_to_end":
             layers = self._grow_randomly(layers, widths, X.shape[1], rng)
