@@ -1,4 +1,12 @@
-"""The machine and versions every benchmark prints, so its figures can be placed."""
+"""What the benchmark scripts share: the environment header, the tutorial's data and
+settings, and the tutorial's supervised procedure as the tutorial writes it.
+
+Every script in ``benchmarks/`` imports these from here and from no other script, so
+that each lives once: the machine and versions every benchmark prints (so its figures
+can be placed), the tutorial's blobs and its train/test split, its constants, and the
+faithful Keras re-implementation of its supervised greedy layer-wise procedure that
+the speed and equivalence benchmarks both run as the reference.
+"""
 
 import datetime
 import os
@@ -6,9 +14,26 @@ import platform
 
 import numpy as np
 import sklearn
+from sklearn.datasets import make_blobs
 
 import sklearn_greedy  # before Keras and TensorFlow: it silences their start-up noise
-from sklearn_greedy._compat import keras, tf
+
+# isort: split
+import keras
+import tensorflow as tf
+
+# The tutorial's settings.
+TUTORIAL_UNITS = 10
+TUTORIAL_BATCH = 32
+TUTORIAL_LEARNING_RATE = 0.01
+TUTORIAL_MOMENTUM = 0.9
+TUTORIAL_N_HIDDEN = 11  # base model's hidden layer + ten added ones
+FULL_EPOCHS = 100  # a stage's epochs in the tutorial, and our estimators' default
+N_CLASSES = 3
+N_FEATURES = 2
+
+
+# -- environment ---------------------------------------------------------------------
 
 
 def processor_name():
@@ -42,10 +67,87 @@ def environment():
     }
 
 
-def print_environment(env=None):
-    """Print `environment` one item a line; returns it."""
+def print_environment(env=None, width=None):
+    """Print `environment` one item a line, keys right-aligned to `width`; returns it.
+
+    `width` defaults to the longest key.
+    """
     env = environment() if env is None else env
-    width = max(len(key) for key in env)
+    width = max(len(key) for key in env) if width is None else width
     for key, value in env.items():
         print(f"{key:>{width}}: {value}")
     return env
+
+
+# -- the tutorial's data ---------------------------------------------------------------
+
+
+def tutorial_samples():
+    """The tutorial's 1000 blobs, ``(X, y)``, unsplit."""
+    return make_blobs(
+        n_samples=1000, centers=N_CLASSES, n_features=N_FEATURES, cluster_std=2.0, random_state=2
+    )
+
+
+def tutorial_data():
+    """The tutorial's blobs: first 500 rows train, last 500 test.
+
+    Returns ``X_train, X_test, y_train, y_test``, in `train_test_split`'s order.
+    """
+    X, y = tutorial_samples()
+    return X[:500], X[500:], y[:500], y[500:]
+
+
+# -- reference: the tutorial's procedures, written as the tutorial writes them -------
+
+
+def tutorial_sgd():
+    return keras.optimizers.SGD(learning_rate=TUTORIAL_LEARNING_RATE, momentum=TUTORIAL_MOMENTUM)
+
+
+def tutorial_hidden_layer():
+    return keras.layers.Dense(TUTORIAL_UNITS, activation="relu", kernel_initializer="he_uniform")
+
+
+def fit_tutorial_way(model, x, target, epochs):
+    model.fit(x, target, epochs=epochs, batch_size=TUTORIAL_BATCH, verbose=0)
+
+
+def reference_supervised(X_train, X_test, y_train, y_test, epochs, seed=0):
+    """Reference: the tutorial's supervised procedure. Returns (train, test) acc per depth."""
+    keras.utils.set_random_seed(seed)
+    train_onehot = keras.utils.to_categorical(y_train, N_CLASSES)
+    test_onehot = keras.utils.to_categorical(y_test, N_CLASSES)
+
+    def compile_classifier(model):
+        model.compile(
+            loss="categorical_crossentropy", optimizer=tutorial_sgd(), metrics=["accuracy"]
+        )
+
+    def evaluate(model):
+        _, train_acc = model.evaluate(X_train, train_onehot, verbose=0)
+        _, test_acc = model.evaluate(X_test, test_onehot, verbose=0)
+        return train_acc, test_acc
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(N_FEATURES,)),
+            tutorial_hidden_layer(),
+            keras.layers.Dense(N_CLASSES, activation="softmax"),
+        ]
+    )
+    compile_classifier(model)
+    fit_tutorial_way(model, X_train, train_onehot, epochs)
+    accuracies = [evaluate(model)]
+    for _ in range(TUTORIAL_N_HIDDEN - 1):
+        output_layer = model.layers[-1]
+        model.pop()
+        for layer in model.layers:
+            layer.trainable = False
+        model.add(tutorial_hidden_layer())
+        model.add(output_layer)
+        # Keras applies a changed `trainable` only to a newly compiled model.
+        compile_classifier(model)
+        fit_tutorial_way(model, X_train, train_onehot, epochs)
+        accuracies.append(evaluate(model))
+    return accuracies

@@ -16,10 +16,12 @@ Run: ``.venv/bin/python benchmarks/bench_engine_options.py`` (under a minute).
 import time
 
 import numpy as np
-from _environment import print_environment
+from _shared import print_environment  # imports sklearn_greedy, before Keras
 
-from sklearn_greedy._compat import keras
 from sklearn_greedy._engine import TrainingConfig, initial_layer, train_stage
+
+# isort: split
+import keras
 
 EPOCHS, BATCH, N_ROWS, N_IN, N_UNITS, N_CLASSES = 100, 32, 500, 10, 10, 3
 
@@ -51,12 +53,13 @@ def keras_fit_seconds(features, labels, **compile_options):
 
 
 def our_loop_seconds(features, labels, seed):
-    weights = initial_layer(N_IN, N_UNITS, "he_uniform", seed) + initial_layer(
-        N_UNITS, N_CLASSES, "glorot_uniform", seed + 1
-    )
+    layers = [
+        initial_layer(N_IN, N_UNITS, "he_uniform", seed),
+        initial_layer(N_UNITS, N_CLASSES, "glorot_uniform", seed + 1),
+    ]
     start = time.perf_counter()
     train_stage(
-        weights,
+        layers,
         features,
         labels,
         activation="relu",

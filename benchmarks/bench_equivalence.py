@@ -4,7 +4,7 @@
 layers, in one compiled loop, with its own SGD update rule; the tutorial rebuilds a
 Keras model and calls ``fit`` at every stage. Both should give the same accuracies
 in distribution. For each of ``--seeds`` seeds (default 5) this runs the tutorial's
-procedure (the reference implementation of ``bench_speed.py``) and ours at the
+procedure (the reference implementation shared with ``bench_speed.py``) and ours at the
 tutorial's full settings, and compares the mean test accuracy over seeds, at every
 depth and averaged over depths. Target: within 1.5 points.
 
@@ -15,9 +15,10 @@ nearly all of it the reference).
 import argparse
 
 import numpy as np
-from _environment import environment
-from bench_speed import (  # the reference implementation, shared with the speed benchmark
+from _shared import (
+    FULL_EPOCHS,
     TUTORIAL_N_HIDDEN,
+    environment,
     reference_supervised,
     tutorial_data,
 )
@@ -30,7 +31,7 @@ TARGET_POINTS = 1.5
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=FULL_EPOCHS)
     args = parser.parse_args()
 
     for key, value in environment().items():

@@ -13,7 +13,7 @@ import gc
 import time
 
 import psutil
-from _environment import print_environment
+from _shared import print_environment
 from sklearn.datasets import make_blobs
 from sklearn.model_selection import GridSearchCV
 

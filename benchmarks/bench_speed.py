@@ -40,8 +40,24 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _environment import environment
-from sklearn.datasets import make_blobs, make_classification
+from _shared import (
+    FULL_EPOCHS,
+    N_CLASSES,
+    N_FEATURES,
+    TUTORIAL_BATCH,
+    TUTORIAL_LEARNING_RATE,
+    TUTORIAL_MOMENTUM,
+    TUTORIAL_N_HIDDEN,
+    TUTORIAL_UNITS,
+    environment,
+    fit_tutorial_way,
+    print_environment,
+    reference_supervised,
+    tutorial_data,
+    tutorial_hidden_layer,
+    tutorial_sgd,
+)
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
@@ -55,16 +71,6 @@ import keras
 import tensorflow as tf
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "bench_speed.json"
-
-# The tutorial's settings.
-TUTORIAL_UNITS = 10
-TUTORIAL_BATCH = 32
-TUTORIAL_LEARNING_RATE = 0.01
-TUTORIAL_MOMENTUM = 0.9
-TUTORIAL_N_HIDDEN = 11  # base model's hidden layer + ten added ones
-FULL_EPOCHS = 100  # a stage's epochs in the tutorial, and our estimators' default
-N_CLASSES = 3
-N_FEATURES = 2
 
 TARGET_SPEEDUP = 25.0  # reference / ours, both sections
 TARGET_FLOOR_RATIO = 2.0  # ours / MLPClassifier running the same epochs
@@ -100,8 +106,7 @@ def settings_for(quick):
 def print_header(env, quick):
     print("# sklearn_greedy speed benchmark" + (" (--quick: indicative only)" if quick else ""))
     print()
-    for key, value in env.items():
-        print(f"{key:>28}: {value}")
+    print_environment(env, width=28)
 
 
 def section(title):
@@ -117,70 +122,9 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-# -- data --------------------------------------------------------------------------
-
-
-def tutorial_data():
-    """The tutorial's blobs: first 500 rows train, last 500 test."""
-    X, y = make_blobs(
-        n_samples=1000, centers=N_CLASSES, n_features=N_FEATURES, cluster_std=2.0, random_state=2
-    )
-    return X[:500], X[500:], y[:500], y[500:]
-
-
-# -- reference: the tutorial's procedures, written as the tutorial writes them -------
-
-
-def tutorial_sgd():
-    return keras.optimizers.SGD(learning_rate=TUTORIAL_LEARNING_RATE, momentum=TUTORIAL_MOMENTUM)
-
-
-def tutorial_hidden_layer():
-    return keras.layers.Dense(TUTORIAL_UNITS, activation="relu", kernel_initializer="he_uniform")
-
-
-def fit_tutorial_way(model, x, target, epochs):
-    model.fit(x, target, epochs=epochs, batch_size=TUTORIAL_BATCH, verbose=0)
-
-
-def reference_supervised(X_train, X_test, y_train, y_test, epochs, seed=0):
-    """Reference: the tutorial's supervised procedure. Returns (train, test) acc per depth."""
-    keras.utils.set_random_seed(seed)
-    train_onehot = keras.utils.to_categorical(y_train, N_CLASSES)
-    test_onehot = keras.utils.to_categorical(y_test, N_CLASSES)
-
-    def compile_classifier(model):
-        model.compile(
-            loss="categorical_crossentropy", optimizer=tutorial_sgd(), metrics=["accuracy"]
-        )
-
-    def evaluate(model):
-        _, train_acc = model.evaluate(X_train, train_onehot, verbose=0)
-        _, test_acc = model.evaluate(X_test, test_onehot, verbose=0)
-        return train_acc, test_acc
-
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(N_FEATURES,)),
-            tutorial_hidden_layer(),
-            keras.layers.Dense(N_CLASSES, activation="softmax"),
-        ]
-    )
-    compile_classifier(model)
-    fit_tutorial_way(model, X_train, train_onehot, epochs)
-    accuracies = [evaluate(model)]
-    for _ in range(TUTORIAL_N_HIDDEN - 1):
-        output_layer = model.layers[-1]
-        model.pop()
-        for layer in model.layers:
-            layer.trainable = False
-        model.add(tutorial_hidden_layer())
-        model.add(output_layer)
-        # Keras applies a changed `trainable` only to a newly compiled model.
-        compile_classifier(model)
-        fit_tutorial_way(model, X_train, train_onehot, epochs)
-        accuracies.append(evaluate(model))
-    return accuracies
+# -- reference: the tutorial's autoencoder procedure, written as the tutorial writes it
+# (its supervised one, `reference_supervised`, is shared with bench_equivalence.py and
+# lives in _shared.py)
 
 
 def reference_unsupervised(X_train, X_test, y_train, y_test, epochs):

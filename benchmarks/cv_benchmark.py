@@ -85,14 +85,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np
 import pandas as pd
-from _environment import environment as base_environment
+from _shared import environment as base_environment
+from _shared import tutorial_samples
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.datasets import (
-    load_breast_cancer,
-    load_digits,
-    make_blobs,
-    make_classification,
-)
+from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
@@ -134,7 +130,7 @@ QUICK_DEFAULTS = {"depths": [1, 2, 3], "epochs": 10, "cv": 3}
 def load_dataset(name, args):
     """Return ``(X, y)`` of a named data set (the CSV one included)."""
     if name == "blobs":
-        return make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0, random_state=2)
+        return tutorial_samples()
     if name in ("digits", "digits_low_label"):
         return load_digits(return_X_y=True)
     if name == "breast_cancer":

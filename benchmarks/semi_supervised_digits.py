@@ -67,7 +67,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _environment import environment
+from _shared import environment, print_environment
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -148,8 +148,7 @@ def print_header(env, args, network_settings, n_seeds):
     title = "# Semi-supervised digits: pretraining on unlabelled rows"
     print(title + (" (--quick: indicative only)" if args.quick else ""))
     print()
-    for key, value in env.items():
-        print(f"{key:>28}: {value}")
+    print_environment(env, width=28)
     print(f"{'labelled fraction':>28}: {args.labelled_fraction}")
     print(f"{'seeds':>28}: {n_seeds}")
     print(f"{'network settings':>28}: {network_settings}")

@@ -20,21 +20,15 @@ import argparse
 import time
 from pathlib import Path
 
-from _environment import print_environment
-from sklearn.datasets import make_blobs
+from _shared import TUTORIAL_N_HIDDEN, print_environment, tutorial_data
 
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
 from sklearn_greedy.plot import DepthCurveDisplay
 
-N_LAYERS = 11
+N_LAYERS = TUTORIAL_N_HIDDEN
 # What the tutorial reports for its supervised experiment, at every depth.
 TUTORIAL_TRAIN_RANGE = (0.80, 0.88)
 TUTORIAL_TEST_RANGE = (0.78, 0.86)
-
-
-def tutorial_data():
-    X, y = make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0, random_state=2)
-    return X[:500], y[:500], X[500:], y[500:]
 
 
 def supervised(data, random_state):
@@ -146,7 +140,8 @@ def main():
     args = parser.parse_args()
 
     print_environment()
-    data = tutorial_data()
+    X, X_test, y, y_test = tutorial_data()
+    data = (X, y, X_test, y_test)
     greedy, end_to_end_test = supervised(data, args.random_state)
     autoencoder_clf = unsupervised(data, args.random_state)
     save_figures(data, greedy, end_to_end_test, autoencoder_clf, args.out)
