@@ -1,28 +1,26 @@
 """Unsupervised greedy layer-wise pretraining: the stacked autoencoder, and a
 classifier made of one plus a softmax head."""
 
-import copy
 import numbers
 
 import numpy as np
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
-from sklearn.utils import check_array, check_random_state
+from sklearn.utils import check_array
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
-    OUTPUT_INITIALIZER,
     BaseGreedyClassifier,
     BaseGreedyNetwork,
-    as_layers,
-    fit_atomically,
-    flatten,
+    coefs_and_intercepts,
     keras_dense_stack,
+    layers_of,
 )
-from ._compat import Interval, StrOptions, _fit_context, validate_data
+from ._compat import Interval, StrOptions, validate_data
 from ._engine import dense_forward, hidden_features
+from ._greedy import grow_autoencoder, grow_randomly
 
 _AUTOENCODER_CONSTRAINTS = {
     "reconstruct": [StrOptions({"input", "previous"})],
@@ -69,7 +67,9 @@ _SHARED_PARAMETERS_DOC = """
         If fitted and ``n_layers`` grew, keep the trained layers and only add and
         train the new ones.
     random_state : int, RandomState instance or None, default=None
-        An int gives bit-identical refits on the same machine.
+        Seeds every stage from this value and the stage's kind and depth. An int
+        gives bit-identical refits on the same machine, and a fit with
+        ``n_layers=k`` is then the first ``k`` stages of a deeper fit.
     verbose : int, default=0
         0 silent; 1 one line per stage; 2 also every epoch's loss.
     reconstruct : {"input", "previous"}, default="input"
@@ -128,8 +128,9 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     history_ : list of dict
         One record per stage: ``stage``, ``kind`` (``"autoencoder"``,
         ``"finetune"`` or ``"end_to_end"``), ``depth``, ``loss`` (per epoch),
-        ``score`` (the stage's reconstruction MSE on the training rows),
-        ``epochs`` and ``seconds``.
+        ``validation_score`` (per epoch, with ``early_stopping``), ``score``
+        (minus the stage's mean squared reconstruction error on its training
+        rows: higher is better, as for `score`), ``epochs`` and ``seconds``.
 
     See Also
     --------
@@ -215,8 +216,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self.masking_noise = masking_noise
         self.gaussian_noise = gaussian_noise
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fit_atomically
     def fit(self, X, y=None):
         """Train the autoencoder stage by stage.
 
@@ -232,103 +231,76 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self : object
             The fitted autoencoder.
         """
-        widths = self._check_hyperparameters()
-        warm = self._warm_started(widths)
-        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        if warm:
-            if self.n_layers == self.n_layers_:
-                return self._warn_nothing_to_add()
-            layers = [[w, b] for w, b in zip(self.coefs_, self.intercepts_)]
-            decoder = [[w, b] for w, b in zip(self.decoder_coefs_, self.decoder_intercepts_)]
-            staged_layers = list(self._staged_layers)
-            staged_decoders = list(self._staged_decoders)
-            history = list(self.history_)
-        else:
-            layers, decoder, staged_layers, staged_decoders, history = [], [], [], [], []
-        n_new = self.n_layers - len(layers)
+        return self._fit(X)
 
-        rng = check_random_state(self.random_state)
-        X_train, _, validation = self._split_validation(X, X, rng)
+    def _validate_fit_data(self, X, y, warm):
+        return validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+
+    def _stage_kinds(self, depth):
+        return ["autoencoder"]
+
+    def _fit_stages(self, X, widths, runner, warm, after_stage=None):
+        """Train the planned stages; ``after_stage(depth, layer)``, if given, is
+        called after each greedy stage (the classifier trains its heads there)."""
+        X_train, _, validation = runner.split(X, None, "rows")
         noise = {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
-        n_stages = len(history) + (n_new if self.mode != "end_to_end" else 0)
-        n_stages += self.mode != "frozen"
-
-        stage = self._stage_labeller(history, n_stages)
-
+        layers, decoder, staged_layers, staged_decoders = [], [], [], []
+        if warm:
+            layers = layers_of(self.coefs_, self.intercepts_)
+            decoder = layers_of(self.decoder_coefs_, self.decoder_intercepts_)
+            staged_layers, staged_decoders = list(self._staged_layers), list(self._staged_decoders)
+        reconstruct_input = self.reconstruct == "input"
         if self.mode == "end_to_end":
-            layers, decoder = self._random_autoencoder(layers, decoder, widths, X.shape[1], rng)
+            layers, decoder = self._random_autoencoder(runner, layers, widths, X.shape[1])
+            staged_layers, staged_decoders = [], []
         else:
-            reconstruct_input = self.reconstruct == "input"
-            n_before = len(layers)
-            layers, tops = self._greedy_stages(
+            growth = grow_autoencoder(
+                runner,
                 layers,
                 decoder[0] if reconstruct_input and decoder else None,
                 X_train,
-                X_train if reconstruct_input else None,
                 validation,
                 widths=widths,
-                n_outputs=X.shape[1],
-                loss="mse",
-                kind="autoencoder",
-                stage=stage,
-                rng=rng,
-                history=history,
-                standardize=True,
+                reconstruct=self.reconstruct,
                 **noise,
             )
-            staged_layers += layers[n_before:]
-            if reconstruct_input:
-                staged_decoders += [[top] for top in tops]
-                decoder = [tops[-1]]
-            else:
-                # Depth k decodes through the decoders of layers k, k - 1, ..., 1.
-                for top in tops:
+            for depth, layer, top in growth:
+                layers = [*layers, layer]
+                staged_layers.append(layer)
+                if reconstruct_input:
+                    decoder = [top]
+                    staged_decoders.append([top])
+                else:
+                    # Depth k decodes through the decoders of layers k, k - 1, ..., 1.
+                    decoder = [top, *decoder]
                     staged_decoders.append(
                         [top, *(staged_decoders[-1] if staged_decoders else [])]
                     )
-                decoder = tops[::-1] + decoder
-
+                if after_stage is not None:
+                    after_stage(depth, layer)
         if self.mode != "frozen":
-            network = self._train(
-                flatten(layers + decoder),
-                X_train,
-                X_train,
-                loss="mse",
-                stage=stage(self.mode, self.n_layers),
-                rng=rng,
-                history=history,
-                finetune=self.mode == "finetune",
-                validation=validation,
-                **noise,
+            network = self._train_jointly(
+                runner, [*layers, *decoder], X_train, X_train, "mse", validation, **noise
             )
-            layers, decoder = (
-                as_layers(network[: 2 * len(layers)]),
-                as_layers(network[2 * len(layers) :]),
-            )
-        if self.mode == "end_to_end":
-            staged_layers, staged_decoders = [], []
-        self._set_fitted(
-            n_layers_=self.n_layers,
-            coefs_=[w for w, _ in layers],
-            intercepts_=[b for _, b in layers],
-            decoder_coefs_=[w for w, _ in decoder],
-            decoder_intercepts_=[b for _, b in decoder],
-            history_=history,
-            _n_features_out=widths[-1],
-            _staged_layers=staged_layers,
-            _staged_decoders=staged_decoders,
-        )
-        return self
+            layers, decoder = network[: len(layers)], network[len(layers) :]
+        return {
+            **coefs_and_intercepts(layers),
+            **coefs_and_intercepts(decoder, prefix="decoder_"),
+            "_n_features_out": widths[-1],
+            "_staged_layers": staged_layers,
+            "_staged_decoders": staged_decoders,
+        }
 
-    def _random_autoencoder(self, layers, decoder, widths, n_features, rng):
+    def _random_autoencoder(self, runner, layers, widths, n_features):
         """The greedy stages' architecture with new random layers, for end_to_end."""
-        layers = self._grow_randomly(layers, widths, n_features, rng)
+        layers = grow_randomly(runner, layers, widths, n_features)
+        depth = len(widths)
         if self.reconstruct == "input":
-            return layers, [self._new_layer(widths[-1], n_features, rng, OUTPUT_INITIALIZER)]
+            return layers, [runner.new_layer(widths[-1], n_features, "end_to_end", depth, "top")]
         sizes = [n_features, *widths]
         decoder = [
-            self._new_layer(sizes[k], sizes[k - 1], rng, OUTPUT_INITIALIZER)
-            for k in range(len(widths), 0, -1)
+            runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
+            for k in range(depth, 0, -1)
         ]
         return layers, decoder
 
@@ -346,8 +318,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             Output of the top hidden layer.
         """
         X = self._check_X(X)
-        weights = flatten(zip(self.coefs_, self.intercepts_))
-        return hidden_features(weights, X, self.activation, "float64")
+        return hidden_features(self._encoder_layers(), X, self.activation, "float64")
 
     def inverse_transform(self, X):
         """Decode codes back to the input space.
@@ -369,8 +340,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 f"X has {codes.shape[1]} features, but inverse_transform expects codes "
                 f"of the top layer's {self._n_features_out} units."
             )
-        weights = flatten(zip(self.decoder_coefs_, self.decoder_intercepts_))
-        return dense_forward(weights, codes, self.activation, "float64")
+        return dense_forward(self._decoder_layers(), codes, self.activation, "float64")
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -415,9 +385,15 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         X = self._check_X(X)
         codes = X
         for layer, decoder in zip(self._staged_layers, self._staged_decoders):
-            codes = hidden_features(layer, codes, self.activation, "float64")
-            X_reconstructed = dense_forward(flatten(decoder), codes, self.activation, "float64")
+            codes = hidden_features([layer], codes, self.activation, "float64")
+            X_reconstructed = dense_forward(decoder, codes, self.activation, "float64")
             yield -float(np.mean((X_reconstructed - X) ** 2))
+
+    def _encoder_layers(self):
+        return layers_of(self.coefs_, self.intercepts_)
+
+    def _decoder_layers(self):
+        return layers_of(self.decoder_coefs_, self.decoder_intercepts_)
 
     @property
     def encoder_(self):
@@ -426,7 +402,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "encoder",
             lambda: keras_dense_stack(
                 self.n_features_in_,
-                [[w, b] for w, b in zip(self.coefs_, self.intercepts_)],
+                self._encoder_layers(),
                 self.activation,
                 self.activation,
                 "encoder",
@@ -440,7 +416,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "decoder",
             lambda: keras_dense_stack(
                 self._n_features_out,
-                [[w, b] for w, b in zip(self.decoder_coefs_, self.decoder_intercepts_)],
+                self._decoder_layers(),
                 self.activation,
                 "linear",
                 "decoder",
@@ -454,13 +430,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "model",
             lambda: keras_dense_stack(
                 self.n_features_in_,
-                [
-                    [w, b]
-                    for w, b in zip(
-                        self.coefs_ + self.decoder_coefs_,
-                        self.intercepts_ + self.decoder_intercepts_,
-                    )
-                ],
+                self._encoder_layers() + self._decoder_layers(),
                 self.activation,
                 "linear",
                 "stacked_autoencoder",
@@ -508,9 +478,10 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     model_ : keras.Model
         The final network as a plain Keras model from X to class probabilities.
     history_ : list of dict
-        The autoencoder's stage records, then one per head (``kind="head"``) and
-        the fine-tuning or end-to-end stage; keys as in `StackedAutoencoder`,
-        ``score`` being training accuracy for classification stages.
+        One record per stage, in the order they ran: each depth's autoencoder
+        stage, then the head on its code (``kind="head"``), then the fine-tuning
+        or end-to-end stage. Keys as in `StackedAutoencoder`, ``score`` being
+        training accuracy for the classification stages.
 
     See Also
     --------
@@ -600,18 +571,12 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     def _stages_requested(self):
         return self.staged_heads and self.mode != "end_to_end"
 
-    def _autoencoder(self, random_state):
-        """A new `StackedAutoencoder` with this classifier's shared settings."""
-        params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name in StackedAutoencoder._parameter_constraints
-        }
-        params.update(mode="frozen", warm_start=False, random_state=random_state)
-        return StackedAutoencoder(**params)
+    def _warm_started(self, widths):
+        # After an "end_to_end" fit there is no autoencoder to grow: start over.
+        return super()._warm_started(widths) and (
+            self.autoencoder_ is not None or self.mode == "end_to_end"
+        )
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fit_atomically
     def fit(self, X, y):
         """Pretrain the autoencoder on every row, then train the head.
 
@@ -628,9 +593,12 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         self : object
             The fitted estimator.
         """
-        widths = self._check_hyperparameters()
-        warm = self._warm_started(widths)
-        X, y = self._validate_training_data(X, y, reset=not warm)
+        return self._fit(X, y)
+
+    def _validate_fit_data(self, X, y, warm):
+        """``X``, which rows are labelled, their class indices, and the classes."""
+        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        check_classification_targets(y)
         labelled = ~_is_unlabelled(y)
         if not labelled.any():
             raise ValueError(
@@ -639,86 +607,105 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
                 "StackedAutoencoder."
             )
         check_classification_targets(y[labelled])
-        classes, y_encoded = self._encode_labels(y[labelled], warm)
-        if warm and self.n_layers == self.n_layers_:
-            return self._warn_nothing_to_add()
+        note = "" if labelled.all() else _UNLABELLED_NOTE
+        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
+        return X, labelled, y_encoded, classes
 
-        rng = check_random_state(self.random_state)
+    def _stage_kinds(self, depth):
+        if self.staged_heads or depth == self.n_layers:
+            return ["autoencoder", "head"]
+        return ["autoencoder"]
+
+    def _fit_stages(self, data, widths, runner, warm):
+        X, labelled, y, classes = data
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
         if self.mode == "end_to_end":
-            autoencoder, history = None, []
-        elif warm and self.autoencoder_ is not None:
-            autoencoder = copy.deepcopy(self.autoencoder_)
-            autoencoder.set_params(n_layers=self.n_layers, warm_start=True, verbose=self.verbose)
-            autoencoder.fit(X)
-            history = list(autoencoder.history_)
+            autoencoder, heads = None, []
+            layers = grow_randomly(runner, [], widths, X.shape[1])
+            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
         else:
-            autoencoder = self._autoencoder(self._new_seed(rng)).fit(X)
-            history = list(autoencoder.history_)
-
-        X_train, y_train, validation = self._split_validation(
-            X[labelled], y_encoded, rng, stratify=_can_stratify(y_encoded)
-        )
-        n_heads = self.n_layers if self.staged_heads else 1
-        n_stages = len(history) + (n_heads if autoencoder else 0) + (self.mode != "frozen")
-
-        stage = self._stage_labeller(history, n_stages)
-
-        heads = []
-        if autoencoder is None:
-            layers = self._grow_randomly([], widths, X.shape[1], rng)
-            head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
-        else:
-            layers = [[w, b] for w, b in zip(autoencoder.coefs_, autoencoder.intercepts_)]
-            codes = X_train
-            val_codes = None if validation is None else validation[0]
-            for depth, layer in enumerate(autoencoder._staged_layers, start=1):
-                codes = hidden_features(layer, codes, self.activation)
-                if validation is not None:
-                    val_codes = hidden_features(layer, val_codes, self.activation)
-                if self.staged_heads or depth == self.n_layers:
-                    head = self._train(
-                        self._new_layer(codes.shape[1], len(classes), rng, OUTPUT_INITIALIZER),
-                        codes,
-                        y_train,
-                        loss="softmax",
-                        stage=stage("head", depth),
-                        rng=rng,
-                        history=history,
-                        validation=None if validation is None else (val_codes, validation[1]),
-                    )
-                    heads.append(head)
-        network = flatten(layers) + head
-        if self.mode != "frozen":
-            network = self._train(
-                network,
-                X_train,
-                y_train,
-                loss="softmax",
-                stage=stage(self.mode, self.n_layers),
-                rng=rng,
-                history=history,
-                finetune=self.mode == "finetune",
-                validation=validation,
+            autoencoder, heads = self._pretrain(
+                X, X_train, y_train, validation, len(classes), widths, runner, warm
             )
+            layers, head = autoencoder._encoder_layers(), heads[-1]
+        network = [*layers, head]
+        if self.mode != "frozen":
+            network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
         staged = self.staged_heads and autoencoder is not None
-        self._set_fitted(
-            classes_=classes,
-            n_layers_=self.n_layers,
-            autoencoder_=autoencoder,
-            coefs_=network[0::2],
-            intercepts_=network[1::2],
-            history_=history,
-            _staged_layers=list(autoencoder._staged_layers) if staged else [],
-            _staged_heads=heads if staged else [],
+        return {
+            "classes_": classes,
+            "autoencoder_": autoencoder,
+            **coefs_and_intercepts(network),
+            "_staged_layers": list(autoencoder._staged_layers) if staged else [],
+            "_staged_heads": heads if staged else [],
+        }
+
+    def _pretrain(self, X, X_train, y_train, validation, n_classes, widths, runner, warm):
+        """Grow the autoencoder on every row of X, with a head on the labelled rows'
+        codes after each stage that has one; returns the fitted autoencoder and the
+        heads."""
+        autoencoder = self._autoencoder(runner.seed, warm)
+        encoder = autoencoder._encoder_layers() if warm else []
+        codes = hidden_features(encoder, X_train, self.activation)
+        val_codes = (
+            None
+            if validation is None
+            else hidden_features(encoder, validation[0], self.activation)
         )
-        return self
+        heads = list(self._staged_heads) if warm and self.staged_heads else []
+
+        def train_head(depth, layer):
+            nonlocal codes, val_codes
+            codes = hidden_features([layer], codes, self.activation)
+            if validation is not None:
+                val_codes = hidden_features([layer], val_codes, self.activation)
+            if "head" in self._stage_kinds(depth):
+                (head,) = runner.train(
+                    [runner.new_layer(codes.shape[1], n_classes, "head", depth, "head")],
+                    codes,
+                    y_train,
+                    loss="softmax",
+                    kind="head",
+                    depth=depth,
+                    validation=None if validation is None else (val_codes, validation[1]),
+                )
+                heads.append(head)
+
+        data = autoencoder._validate_fit_data(X, None, warm)
+        fitted = autoencoder._fit_stages(data, widths, runner, warm, after_stage=train_head)
+        records = [record for record in runner.history if record["kind"] == "autoencoder"]
+        autoencoder._set_fitted(n_layers_=self.n_layers, history_=records, **fitted)
+        return autoencoder, heads
+
+    def _autoencoder(self, seed, warm):
+        """A `StackedAutoencoder` with this classifier's shared settings, holding
+        the fitted state of ``autoencoder_`` for a warm start."""
+        params = {
+            name: value
+            for name, value in self.get_params(deep=False).items()
+            if name in StackedAutoencoder._parameter_constraints
+        }
+        params.update(mode="frozen", warm_start=warm, random_state=seed)
+        autoencoder = StackedAutoencoder(**params)
+        if warm:
+            previous = self.autoencoder_
+            autoencoder._set_fitted(
+                **{
+                    name: value
+                    for name, value in vars(previous).items()
+                    if name not in params and name != "_keras_views"
+                }
+            )
+        return autoencoder
+
+
+_UNLABELLED_NOTE = (
+    " Rows labelled -1 are unlabelled (scikit-learn's semi-supervised convention) "
+    "and are not a class."
+)
 
 
 def _is_unlabelled(y):
     if y.dtype.kind in "iuf":
         return y == -1
     return np.array([label == -1 or label == "-1" for label in y], dtype=bool)
-
-
-def _can_stratify(y_encoded):
-    return np.bincount(y_encoded).min() >= 2

@@ -1,41 +1,30 @@
 """The base every estimator of the package shares.
 
-`BaseGreedyNetwork` owns the hyperparameters, their validation, seeding, the
-running of one stage (logging, history, divergence) and persistence.
-`BaseGreedyClassifier` adds what both classifiers share: labels, probabilities, the
-staged API and the Keras model. Estimators are thin subclasses that only say which
-stages to train.
+`BaseGreedyNetwork` owns the hyperparameters, their validation, the fit template
+(validation, warm start, seeding, the plan of stages, atomic publication) and
+persistence. `BaseGreedyClassifier` adds what the classifiers share: labels,
+probabilities, the staged API and the Keras model. Estimators are thin subclasses
+that say what their data are, which stages each depth has and how those train.
 """
 
 import functools
 import numbers
-import warnings
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.metrics import accuracy_score
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import Interval, StrOptions, keras, validate_data
-from ._engine import (
-    OPTIMIZERS,
-    TrainingConfig,
-    dense_forward,
-    hidden_features,
-    initial_layer,
-    train_stage,
-)
+from ._compat import Interval, StrOptions, _fit_context, validate_data
+from ._engine import OPTIMIZERS, TrainingConfig, dense_forward, hidden_features
+from ._quiet_tensorflow import keras
+from ._stages import StageRunner, fit_seed, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
-# The output layer is a plain softmax (or linear) layer, initialised as Keras's
-# Dense layer is by default, whatever initializer the hidden layers use.
-OUTPUT_INITIALIZER = "glorot_uniform"
-_SEED_HIGH = np.iinfo(np.int32).max
 FLOAT_DTYPES = (np.float64, np.float32)
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
 
@@ -211,240 +200,72 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             )
         return True
 
-    def _warn_nothing_to_add(self):
-        warnings.warn(
-            "Warm-start fitting without increasing n_layers does not fit new layers.",
-            UserWarning,
-            stacklevel=3,
+    # -- the fit template ------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def _fit(self, X, y=None):
+        """Every estimator's ``fit``: the steps they share, in one place.
+
+        Validation, warm start, seeding, the plan of stages and the publication
+        of the fitted state happen here; a subclass says what its data are
+        (`_validate_fit_data`), which stages a depth has (`_stage_kinds`) and
+        how it trains them (`_fit_stages`).
+        """
+        widths = self._check_hyperparameters()
+        warm = self._warm_started(widths)
+        data = self._validate_fit_data(X, y, warm)
+        if warm and self.n_layers == self.n_layers_:
+            warn_at_caller(
+                "Warm-start fitting without increasing n_layers does not fit new layers."
+            )
+            return self
+        runner = StageRunner(
+            self,
+            fit_seed(self.random_state),
+            self._plan(self.n_layers_ if warm else 0),
+            self.history_ if warm else (),
         )
+        fitted = self._fit_stages(data, widths, runner, warm)
+        self._set_fitted(n_layers_=self.n_layers, history_=runner.history, **fitted)
         return self
 
-    # -- stages ------------------------------------------------------------------
+    @abstractmethod
+    def _validate_fit_data(self, X, y, warm):
+        """Validated training data, in the form `_fit_stages` takes."""
 
-    @staticmethod
-    def _new_seed(rng):
-        return int(rng.randint(_SEED_HIGH))
+    @abstractmethod
+    def _stage_kinds(self, depth):
+        """The kinds of the greedy stages trained at ``depth``, in order."""
 
-    def _new_layer(self, n_in, n_out, rng, initializer=None):
-        return initial_layer(
-            n_in, n_out, initializer or self.kernel_initializer, self._new_seed(rng)
-        )
+    @abstractmethod
+    def _fit_stages(self, data, widths, runner, warm):
+        """Train the planned stages through ``runner``; return the fitted attributes."""
 
-    def _grow_randomly(self, layers, widths, n_features, rng):
-        """``layers`` extended with new random hidden layers up to ``len(widths)``.
+    def _plan(self, n_fitted):
+        """The stages of this fit, ``(kind, depth)`` in order, above ``n_fitted`` layers."""
+        if self.mode == "end_to_end":
+            return [("end_to_end", self.n_layers)]
+        plan = [
+            (kind, depth)
+            for depth in range(n_fitted + 1, self.n_layers + 1)
+            for kind in self._stage_kinds(depth)
+        ]
+        return plan + [("finetune", self.n_layers)] * (self.mode == "finetune")
 
-        The starting point of ``"end_to_end"`` training: the architecture the
-        greedy stages would build, with no stage trained.
-        """
-        layers = list(layers)
-        for width in widths[len(layers) :]:
-            n_in = layers[-1][0].shape[1] if layers else n_features
-            layers.append(self._new_layer(n_in, width, rng))
-        return layers
-
-    @staticmethod
-    def _stage_labeller(history, n_stages):
-        """``stage(kind, depth)``: the label `_train` records for the next stage."""
-
-        def stage(kind, depth):
-            return {"stage": len(history) + 1, "n_stages": n_stages, "kind": kind, "depth": depth}
-
-        return stage
-
-    def _train(
-        self,
-        weights,
-        x,
-        target,
-        *,
-        loss,
-        stage,
-        rng,
-        history,
-        finetune=False,
-        validation=None,
-        score=None,
-        **noise,
-    ):
-        """Train one stage, log it and append its record to ``history``.
-
-        Parameters
-        ----------
-        weights : list of ndarray
-            Initial weights of the layers this stage trains.
-        x, target : ndarray
-            Stage input (raw or cached features) and what to fit.
-        loss : {"softmax", "mse"}
-        stage : dict
-            ``stage`` (number), ``n_stages``, ``kind`` and ``depth``, for the record.
-        rng : RandomState
-        history : list
-        finetune : bool
-            Train with the fine-tuning epochs and learning rate.
-        validation : tuple, optional
-            ``(x_val, target_val)`` for early stopping.
-        score : callable, optional
-            Maps the trained weights to the record's score; by default training
-            accuracy or reconstruction MSE on ``(x, target)``.
-        **noise
-            ``masking_noise`` and ``gaussian_noise`` for denoising stages.
-
-        Returns
-        -------
-        weights : list of ndarray
-        """
-        result = train_stage(
-            weights,
+    def _train_jointly(self, runner, layers, x, target, loss, validation, **noise):
+        """The ``"finetune"`` or ``"end_to_end"`` stage: every layer trained at once."""
+        return runner.train(
+            layers,
             x,
             target,
-            activation=self.activation,
             loss=loss,
-            config=self._training_config(finetune),
-            seed=self._new_seed(rng),
+            kind=self.mode,
+            depth=self.n_layers,
+            finetune=self.mode == "finetune",
             validation=validation,
             **noise,
         )
-        if result.diverged:
-            raise ValueError(
-                f"Training diverged in stage {stage['stage']} of {stage['n_stages']} "
-                f"({stage['kind']}, depth {stage['depth']}): the loss became NaN or "
-                f"infinite at epoch {result.n_epochs}. Lower learning_rate (now "
-                f"{self.learning_rate}) or scale X, e.g. with StandardScaler."
-            )
-        record = {
-            "stage": stage["stage"],
-            "kind": stage["kind"],
-            "depth": stage["depth"],
-            "loss": result.loss_curve,
-            "score": (
-                score(result.weights)
-                if score is not None
-                else _training_score(result.weights, x, target, loss, self.activation)
-            ),
-            "epochs": result.n_epochs,
-            "seconds": result.seconds,
-        }
-        history.append(record)
-        if self.verbose:
-            score_name = "train accuracy" if loss == "softmax" else "reconstruction MSE"
-            print(
-                f"[{type(self).__name__}] stage {stage['stage']}/{stage['n_stages']} "
-                f"({stage['kind']}, depth {stage['depth']}): loss "
-                f"{result.loss_curve[-1]:.4f}, {score_name} {record['score']:.4f}, "
-                f"{result.n_epochs} epochs, {result.seconds:.2f} s",
-                flush=True,
-            )
-        if self.verbose >= 2:
-            # The stage ran compiled, so its epochs are reported once it is done.
-            bar = keras.utils.Progbar(result.n_epochs, stateful_metrics=["loss"])
-            for epoch, value in enumerate(result.loss_curve, start=1):
-                bar.update(epoch, values=[("loss", value)])
-        return result.weights
-
-    def _split_validation(self, X, target, rng, stratify=False):
-        """Hold out ``validation_fraction`` of the rows when early stopping."""
-        if not self.early_stopping:
-            return X, target, None
-        X_train, X_val, target_train, target_val = train_test_split(
-            X,
-            target,
-            test_size=self.validation_fraction,
-            stratify=target if stratify else None,
-            random_state=self._new_seed(rng),
-        )
-        return X_train, target_train, (X_val, target_val)
-
-    def _greedy_stages(
-        self,
-        layers,
-        top,
-        x,
-        target,
-        validation,
-        *,
-        widths,
-        n_outputs,
-        loss,
-        kind,
-        stage,
-        rng,
-        history,
-        standardize=False,
-        **noise,
-    ):
-        """Add hidden layers ``len(layers) + 1 .. len(widths)``, one stage each.
-
-        Stage ``k`` trains a new layer on the features that the frozen layers below
-        compute from ``x`` (once per stage), together with a top layer: the one
-        trained at stage ``k - 1`` when its input width fits (the tutorial's output
-        layer, carried over), else a new one. With ``target=None`` each stage
-        reconstructs its own input instead, through a new top layer (the classic
-        stacked autoencoder).
-
-        With ``standardize``, each stage trains on its input, and towards its
-        regression target, standardized to zero mean and unit variance; the
-        scalings are folded into the trained weights afterwards, so the layers
-        returned act on the raw features like any dense layer. This keeps the new
-        ReLU layer's pre-activations centred and the gradients of the same size at
-        every depth, so that its units do not all die (see the user guide).
-
-        Returns
-        -------
-        layers : list
-            ``layers`` extended with the new hidden layers, as ``[W, b]`` pairs.
-        tops : list
-            The top layer as trained at each new depth.
-        """
-        weights = flatten(layers)
-        features = hidden_features(weights, x, self.activation)
-        val_features = None
-        if validation is not None:
-            val_features = hidden_features(weights, validation[0], self.activation)
-        if target is not None:
-            target_scaling = _Scaling(target, standardize and loss == "mse")
-            scaled_target = target_scaling(target)
-            scaled_val_target = None if validation is None else target_scaling(validation[1])
-            if top is not None:
-                top = target_scaling.unfold_output(top)
-        tops = []
-        for depth in range(len(layers) + 1, len(widths) + 1):
-            width = widths[depth - 1]
-            input_scaling = _Scaling(features, standardize)
-            stage_x = input_scaling(features)
-            stage_val_x = None if validation is None else input_scaling(val_features)
-            layer = self._new_layer(features.shape[1], width, rng)
-            if target is None:
-                top = self._new_layer(width, features.shape[1], rng, OUTPUT_INITIALIZER)
-                goal, val_goal, output_scaling = stage_x, stage_val_x, input_scaling
-            else:
-                if top is None or top[0].shape[0] != width:
-                    top = self._new_layer(width, n_outputs, rng, OUTPUT_INITIALIZER)
-                goal, val_goal, output_scaling = scaled_target, scaled_val_target, target_scaling
-            unfold = functools.partial(_unfold, input_scaling, output_scaling)
-            raw_goal = features if target is None else target
-            trained = self._train(
-                layer + top,
-                stage_x,
-                goal,
-                loss=loss,
-                stage=stage(kind, depth),
-                rng=rng,
-                history=history,
-                validation=None if validation is None else (stage_val_x, val_goal),
-                # Recorded in the data's own units, as `score` reports it.
-                score=functools.partial(
-                    _unfolded_score, unfold, features, raw_goal, loss, self.activation
-                ),
-                **noise,
-            )
-            top = trained[2:]  # carried to the next stage in the units it trained in
-            layer, folded_top = as_layers(unfold(trained))
-            layers.append(layer)
-            tops.append(folded_top)
-            features = hidden_features(layer, features, self.activation)
-            if validation is not None:
-                val_features = hidden_features(layer, val_features, self.activation)
-        return layers, tops
 
     def _set_fitted(self, **fitted):
         """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
@@ -473,22 +294,27 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
     Fitted subclasses set ``coefs_`` and ``intercepts_`` (the final network: hidden
     layers, then the softmax layer) and ``_staged_layers``/``_staged_heads`` (the
-    greedy hidden layers and the output layer trained at each depth), through
-    `_set_fitted`.
+    greedy hidden layers and the output layer trained at each depth).
     """
 
-    def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(self, X, y, reset=reset, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+    def _validate_fit_data(self, X, y, warm):
+        """``X``, the class indices of ``y`` and the classes."""
+        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         check_classification_targets(y)
-        return X, y
+        classes, y_encoded = self._encode_labels(y, warm)
+        return X, y_encoded, classes
 
-    def _encode_labels(self, y, warm):
-        """Class indices for y; checks the classes against a warm-started fit."""
+    def _encode_labels(self, y, warm, note=""):
+        """Class indices for y; checks the classes against a warm-started fit.
+
+        ``note`` is added to the error for a single class.
+        """
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {encoder.classes_.tolist()[0]!r}."
+                "data, but the data contains only one class: "
+                f"{encoder.classes_.tolist()[0]!r}.{note}"
             )
         if warm and not np.array_equal(encoder.classes_, self.classes_):
             raise ValueError(
@@ -505,8 +331,9 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def _network_weights(self):
-        return flatten(zip(self.coefs_, self.intercepts_))
+    def _network(self):
+        """The fitted network as ``(kernel, bias)`` pairs, the output layer last."""
+        return layers_of(self.coefs_, self.intercepts_)
 
     def predict_proba(self, X):
         """Probability of each class.
@@ -522,7 +349,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
             Columns follow ``classes_``.
         """
         X = self._check_X(X)
-        return self._softmax(dense_forward(self._network_weights(), X, self.activation, "float64"))
+        return self._softmax(dense_forward(self._network(), X, self.activation, "float64"))
 
     def predict_log_proba(self, X):
         """Logarithm of `predict_proba`.
@@ -584,8 +411,8 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         X = self._check_X(X)
         features = X
         for layer, head in zip(self._staged_layers, self._staged_heads):
-            features = hidden_features(layer, features, self.activation, "float64")
-            yield self._softmax(dense_forward(head, features, self.activation, "float64"))
+            features = hidden_features([layer], features, self.activation, "float64")
+            yield self._softmax(dense_forward([head], features, self.activation, "float64"))
 
     @available_if(_has_stages)
     def staged_predict(self, X):
@@ -633,7 +460,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
             "model",
             lambda: keras_dense_stack(
                 self.n_features_in_,
-                as_layers(self._network_weights()),
+                self._network(),
                 self.activation,
                 "softmax",
                 "greedy_layerwise_classifier",
@@ -641,18 +468,21 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         )
 
 
-def as_layers(weights):
-    """``[W1, b1, W2, b2, ...]`` as layers: ``[[W1, b1], [W2, b2], ...]``."""
-    return [list(weights[i : i + 2]) for i in range(0, len(weights), 2)]
+def layers_of(coefs, intercepts):
+    """Public ``coefs_``/``intercepts_`` lists as the package's ``(kernel, bias)`` pairs."""
+    return list(zip(coefs, intercepts))
 
 
-def flatten(layers):
-    """The inverse of `as_layers`."""
-    return [w for layer in layers for w in layer]
+def coefs_and_intercepts(layers, prefix=""):
+    """``(kernel, bias)`` pairs as the public ``{prefix}coefs_`` and ``{prefix}intercepts_``."""
+    return {
+        f"{prefix}coefs_": [kernel for kernel, _ in layers],
+        f"{prefix}intercepts_": [bias for _, bias in layers],
+    }
 
 
 def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
-    """A ``keras.Sequential`` of Dense layers holding the given ``[W, b]`` pairs.
+    """A ``keras.Sequential`` of Dense layers holding the given ``(kernel, bias)`` pairs.
 
     Every layer uses ``activation`` except the last, which uses ``last_activation``.
     """
@@ -666,59 +496,5 @@ def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
     ]
     model = keras.Sequential([keras.Input(shape=(n_inputs,)), *dense_layers], name=name)
     for dense, layer in zip(dense_layers, layers):
-        dense.set_weights(layer)
+        dense.set_weights(list(layer))
     return model
-
-
-def _unfold(input_scaling, output_scaling, weights):
-    """A stage's trained ``[W, b, W_top, b_top]`` on standardized data, acting on raw data."""
-    return input_scaling.fold_input(weights[:2]) + output_scaling.fold_output(weights[2:])
-
-
-def _unfolded_score(unfold, x, target, loss, activation, weights):
-    return _training_score(unfold(weights), x, target, loss, activation)
-
-
-def _training_score(weights, x, target, loss, activation):
-    """A stage's record: training accuracy, or reconstruction MSE."""
-    out = dense_forward(weights, x, activation)
-    if loss == "softmax":
-        return float(np.mean(np.argmax(out, axis=1) == target))
-    return float(np.mean((out - target) ** 2))
-
-
-class _Scaling:
-    """Standardization of a stage's input or target, and its folding into weights.
-
-    ``enabled=False`` gives the identity, so callers need no special case.
-    """
-
-    def __init__(self, values, enabled):
-        self.enabled = enabled
-        if enabled:
-            self.mean = values.mean(axis=0)
-            scale = values.std(axis=0)
-            # A constant column (a dead unit below, say) stays constant, centred at 0.
-            self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
-
-    def __call__(self, values):
-        return (values - self.mean) / self.scale if self.enabled else values
-
-    def fold_input(self, layer):
-        """A layer on standardized input, as the same layer on raw input."""
-        if not self.enabled:
-            return layer
-        kernel = layer[0] / self.scale[:, None]
-        return [kernel, layer[1] - self.mean @ kernel]
-
-    def fold_output(self, layer):
-        """A linear layer predicting the standardized values, as one predicting raw."""
-        if not self.enabled:
-            return layer
-        return [layer[0] * self.scale, layer[1] * self.scale + self.mean]
-
-    def unfold_output(self, layer):
-        """The inverse of `fold_output`."""
-        if not self.enabled:
-            return layer
-        return [layer[0] / self.scale, (layer[1] - self.mean) / self.scale]

@@ -24,7 +24,7 @@ import numpy as np
 
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly.
-from ._compat import keras, tf
+from ._quiet_tensorflow import keras, tf
 
 
 class _RetracingWarningFilter(logging.Filter):
@@ -70,20 +70,21 @@ class TrainingConfig:
 class StageResult:
     """What training one stage produced."""
 
-    weights: list
+    layers: list
     loss_curve: list
+    validation_scores: list
     n_epochs: int
     diverged: bool
     seconds: float
 
 
-def hidden_features(weights, x, activation, dtype=_FLOAT):
+def hidden_features(layers, x, activation, dtype=_FLOAT):
     """Outputs of a stack of dense layers with ``activation`` on every layer.
 
     Parameters
     ----------
-    weights : list of ndarray
-        Kernels and biases, interleaved: ``[W1, b1, W2, b2, ...]``.
+    layers : list of (kernel, bias) pairs
+        The dense layers, input side first: the package's one form of weights.
     x : array-like of shape (n_samples, n_features)
     activation : str
         Keras activation name.
@@ -97,31 +98,32 @@ def hidden_features(weights, x, activation, dtype=_FLOAT):
     """
     act = keras.activations.get(activation)
     h = keras.ops.convert_to_tensor(x, dtype=dtype)
-    for i in range(0, len(weights), 2):
-        kernel, bias = (keras.ops.convert_to_tensor(w, dtype=dtype) for w in weights[i : i + 2])
+    for layer in layers:
+        kernel, bias = (keras.ops.convert_to_tensor(w, dtype=dtype) for w in layer)
         h = act(keras.ops.add(keras.ops.matmul(h, kernel), bias))
     return keras.ops.convert_to_numpy(h)
 
 
-def dense_forward(weights, x, activation, dtype=_FLOAT):
+def dense_forward(layers, x, activation, dtype=_FLOAT):
     """Like `hidden_features`, but the last layer is linear (logits or a reconstruction)."""
-    h = hidden_features(weights[:-2], x, activation, dtype)
-    return h @ weights[-2].astype(h.dtype) + weights[-1].astype(h.dtype)
+    h = hidden_features(layers[:-1], x, activation, dtype)
+    kernel, bias = layers[-1]
+    return h @ kernel.astype(h.dtype) + bias.astype(h.dtype)
 
 
 def initial_layer(n_in, n_out, initializer, seed):
-    """A new dense layer's kernel (from a Keras initializer) and zero bias."""
+    """A new dense layer: a kernel from a Keras initializer and a zero bias."""
     init = keras.initializers.get(initializer)
     config = init.get_config()
     if "seed" in config:
         config["seed"] = int(seed)
         init = init.__class__.from_config(config)
     kernel = keras.ops.convert_to_numpy(init(shape=(n_in, n_out), dtype=_FLOAT))
-    return [np.asarray(kernel, dtype=np.float32), np.zeros(n_out, dtype=np.float32)]
+    return (np.asarray(kernel, dtype=np.float32), np.zeros(n_out, dtype=np.float32))
 
 
 def train_stage(
-    weights,
+    layers,
     x,
     target,
     *,
@@ -133,13 +135,13 @@ def train_stage(
     masking_noise=0.0,
     gaussian_noise=0.0,
 ):
-    """Train a stack of dense layers on ``(x, target)``; return the new weights.
+    """Train a stack of dense layers on ``(x, target)``; return the new layers.
 
     Parameters
     ----------
-    weights : list of ndarray
-        Initial ``[W1, b1, ..., Wk, bk]``; every layer here is trained. The last
-        layer is linear (logits for ``loss="softmax"``).
+    layers : list of (kernel, bias) pairs
+        Initial weights; every layer here is trained. The last layer is linear
+        (logits for ``loss="softmax"``).
     x : ndarray of shape (n_samples, n_features)
         Stage input: raw data, or features cached from the frozen layers below.
     target : ndarray
@@ -165,14 +167,13 @@ def train_stage(
     start = time.perf_counter()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
-    loop = _compiled_loop(
-        len(weights) // 2, activation, loss, config.optimizer, corrupt, early_stopping
-    )
+    loop = _compiled_loop(len(layers), activation, loss, config.optimizer, corrupt, early_stopping)
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     if validation is None:
         validation = (x[:0], target[:0])
-    out_weights, losses, n_epochs, diverged = loop(
-        [tf.constant(w, dtype=_FLOAT) for w in weights],
+    # The compiled loop takes the weights flat: the one place they are not pairs.
+    out_weights, losses, validation_scores, n_epochs, diverged = loop(
+        [tf.constant(w, dtype=_FLOAT) for layer in layers for w in layer],
         tf.constant(x, dtype=_FLOAT),
         tf.constant(target, dtype=target_dtype),
         tf.constant(validation[0], dtype=_FLOAT),
@@ -181,9 +182,13 @@ def train_stage(
         tf.constant(int(seed), dtype="int64"),
     )
     n_epochs = int(n_epochs)
+    out_weights = [w.numpy() for w in out_weights]
     return StageResult(
-        weights=[w.numpy() for w in out_weights],
+        layers=[tuple(out_weights[i : i + 2]) for i in range(0, len(out_weights), 2)],
         loss_curve=[float(v) for v in losses.numpy()[:n_epochs]],
+        validation_scores=(
+            [float(v) for v in validation_scores.numpy()[:n_epochs]] if early_stopping else []
+        ),
         n_epochs=n_epochs,
         diverged=bool(diverged),
         seconds=time.perf_counter() - start,
@@ -327,7 +332,9 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
             total = total + value * tf.cast(stop - i * batch_size, _FLOAT)
             return i + 1, params, slots, step + 1, total, order
 
-        def epoch_step(epoch, params, slots, step, losses, best, best_score, bad, done):
+        def epoch_step(
+            epoch, params, slots, step, losses, val_scores, best, best_score, bad, done
+        ):
             order = tf.argsort(tf.random.stateless_uniform([n], tf.stack([seed, 2 * epoch])))
             _, params, slots, step, total, _ = tf.while_loop(
                 lambda i, *_: i < n_batches,
@@ -339,6 +346,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
             diverged = tf.logical_not(tf.math.is_finite(epoch_loss))
             if early_stopping:
                 current = score(forward(params, x_val), target_val)
+                val_scores = val_scores.write(epoch, current)
                 improved = current > best_score + tol
                 bad = tf.where(improved, 0, bad + 1)
                 better = current > best_score
@@ -347,9 +355,9 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
                 done = tf.logical_or(diverged, bad >= patience)
             else:
                 done = diverged
-            return epoch + 1, params, slots, step, losses, best, best_score, bad, done
+            return epoch + 1, params, slots, step, losses, val_scores, best, best_score, bad, done
 
-        epoch, params, _, _, losses, best, _, _, diverged = tf.while_loop(
+        epoch, params, _, _, losses, val_scores, best, _, _, diverged = tf.while_loop(
             lambda epoch, *rest: tf.logical_and(epoch < epochs, tf.logical_not(rest[-1])),
             epoch_step,
             (
@@ -357,6 +365,8 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
                 params,
                 init_slots(params),
                 0,
+                tf.TensorArray(_FLOAT, size=epochs, element_shape=[]),
+                # Filled only when early stopping scores the validation rows.
                 tf.TensorArray(_FLOAT, size=epochs, element_shape=[]),
                 params,
                 tf.constant(-np.inf, _FLOAT),
@@ -367,6 +377,6 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         losses = losses.stack()
         diverged = tf.logical_not(tf.math.is_finite(losses[epoch - 1]))
         final = best if early_stopping else params
-        return list(final), losses, epoch, diverged
+        return list(final), losses, val_scores.stack(), epoch, diverged
 
     return loop

@@ -1,16 +1,9 @@
 """Supervised greedy layer-wise pretraining."""
 
 from sklearn.base import ClassifierMixin
-from sklearn.utils import check_random_state
 
-from ._base import (
-    OUTPUT_INITIALIZER,
-    BaseGreedyClassifier,
-    as_layers,
-    fit_atomically,
-    flatten,
-)
-from ._compat import _fit_context
+from ._base import BaseGreedyClassifier, coefs_and_intercepts
+from ._greedy import grow_randomly, grow_supervised
 
 
 class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
@@ -69,8 +62,10 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         adds and trains the new layers (in ``"finetune"`` mode, then fine-tunes the
         whole network again). A smaller ``n_layers`` raises ``ValueError``.
     random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the validation split. An int
-        gives bit-identical refits on the same machine.
+        Seeds the initial weights, the shuffling and the validation split, each
+        from this value and the stage's kind and depth. An int gives
+        bit-identical refits on the same machine, and a fit with ``n_layers=k``
+        is then the first ``k`` stages of a deeper fit.
     verbose : int, default=0
         0 silent; 1 one line per stage; 2 also every epoch's loss.
 
@@ -92,8 +87,10 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         The fitted network as a plain Keras model from X to class probabilities.
     history_ : list of dict
         One record per stage: ``stage``, ``kind`` (``"greedy"``, ``"finetune"`` or
-        ``"end_to_end"``), ``depth``, ``loss`` (per epoch), ``score`` (training
-        accuracy at the end of the stage), ``epochs`` (run) and ``seconds``.
+        ``"end_to_end"``), ``depth``, ``loss`` (per epoch), ``validation_score``
+        (validation accuracy per epoch, with ``early_stopping``), ``score``
+        (training accuracy at the end of the stage), ``epochs`` (run) and
+        ``seconds``.
 
     See Also
     --------
@@ -172,8 +169,6 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             verbose=verbose,
         )
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fit_atomically
     def fit(self, X, y):
         """Train the network stage by stage.
 
@@ -189,33 +184,25 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         self : object
             The fitted estimator.
         """
-        widths = self._check_hyperparameters()
-        warm = self._warm_started(widths)
-        X, y = self._validate_training_data(X, y, reset=not warm)
-        classes, y_encoded = self._encode_labels(y, warm)
+        return self._fit(X, y)
+
+    def _stage_kinds(self, depth):
+        return ["greedy"]
+
+    def _fit_stages(self, data, widths, runner, warm):
+        X, y, classes = data
+        X_train, y_train, validation = runner.split(X, y, "rows", stratify=True)
+        layers, head, staged_layers, staged_heads = [], None, [], []
         if warm:
-            if self.n_layers == self.n_layers_:
-                return self._warn_nothing_to_add()
-            layers = as_layers(self._network_weights())
-            head = layers.pop()
+            *layers, head = self._network()
             staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)
-            history = list(self.history_)
-        else:
-            layers, head, staged_layers, staged_heads, history = [], None, [], [], []
-
-        rng = check_random_state(self.random_state)
-        X_train, y_train, validation = self._split_validation(X, y_encoded, rng, stratify=True)
-        n_greedy = 0 if self.mode == "end_to_end" else self.n_layers - len(layers)
-        n_stages = len(history) + n_greedy + (self.mode != "frozen")
-
-        stage = self._stage_labeller(history, n_stages)
-
         if self.mode == "end_to_end":
-            layers = self._grow_randomly(layers, widths, X.shape[1], rng)
-            head = self._new_layer(widths[-1], len(classes), rng, OUTPUT_INITIALIZER)
+            layers = grow_randomly(runner, layers, widths, X.shape[1])
+            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
+            staged_layers, staged_heads = [], []
         else:
-            n_before = len(layers)
-            layers, heads = self._greedy_stages(
+            growth = grow_supervised(
+                runner,
                 layers,
                 head,
                 X_train,
@@ -223,36 +210,17 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 validation,
                 widths=widths,
                 n_outputs=len(classes),
-                loss="softmax",
-                kind="greedy",
-                stage=stage,
-                rng=rng,
-                history=history,
             )
-            staged_layers += layers[n_before:]
-            staged_heads += heads
-            head = heads[-1]
-
-        network = flatten(layers) + head
+            for _, layer, head in growth:
+                layers = [*layers, layer]
+                staged_layers.append(layer)
+                staged_heads.append(head)
+        network = [*layers, head]
         if self.mode != "frozen":
-            network = self._train(
-                network,
-                X_train,
-                y_train,
-                loss="softmax",
-                stage=stage(self.mode, self.n_layers),
-                rng=rng,
-                history=history,
-                finetune=self.mode == "finetune",
-                validation=validation,
-            )
-        self._set_fitted(
-            classes_=classes,
-            n_layers_=self.n_layers,
-            coefs_=network[0::2],
-            intercepts_=network[1::2],
-            history_=history,
-            _staged_layers=staged_layers if self.mode != "end_to_end" else [],
-            _staged_heads=staged_heads if self.mode != "end_to_end" else [],
-        )
-        return self
+            network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        return {
+            "classes_": classes,
+            **coefs_and_intercepts(network),
+            "_staged_layers": staged_layers,
+            "_staged_heads": staged_heads,
+        }

@@ -11,8 +11,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import AutoencoderPretrainedClassifier, StackedAutoencoder
-from sklearn_greedy._base import _Scaling
 from sklearn_greedy._engine import hidden_features
+from sklearn_greedy._greedy import Scaling
 
 FAST = dict(epochs=10, random_state=0)
 
@@ -47,7 +47,7 @@ def test_score_is_negative_reconstruction_mse(bottleneck, digits):
     assert staged[-1] == pytest.approx(bottleneck.score(X))
     # The training reconstruction error of every stage is in the history.
     assert [r["kind"] for r in bottleneck.history_] == ["autoencoder"] * 3
-    assert_allclose([-r["score"] for r in bottleneck.history_], staged, rtol=1e-4)
+    assert_allclose([r["score"] for r in bottleneck.history_], staged, rtol=1e-4)
 
 
 def test_feature_names_and_pandas_output(bottleneck, digits):
@@ -126,18 +126,18 @@ def test_scaling_folds_into_plain_dense_layers():
     rng = np.random.default_rng(0)
     features = rng.normal(3, 5, size=(50, 4)).astype(np.float32)
     features[:, 2] = 7.0  # a constant column, like a dead unit's output
-    scaling = _Scaling(features, enabled=True)
-    layer = [rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)]
+    scaling = Scaling(features)
+    layer = (rng.normal(size=(4, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32))
     assert_allclose(
-        hidden_features(scaling.fold_input(layer), features, "linear"),
-        hidden_features(layer, scaling(features), "linear"),
+        hidden_features([scaling.fold_input(layer)], features, "linear"),
+        hidden_features([layer], scaling(features), "linear"),
         rtol=1e-4,
         atol=1e-4,
     )
-    top = [rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=4).astype(np.float32)]
+    top = (rng.normal(size=(3, 4)).astype(np.float32), rng.normal(size=4).astype(np.float32))
     codes = rng.normal(size=(5, 3)).astype(np.float32)
-    raw = hidden_features(scaling.fold_output(top), codes, "linear")
-    assert_allclose(scaling(raw), hidden_features(top, codes, "linear"), rtol=1e-4, atol=1e-4)
+    raw = hidden_features([scaling.fold_output(top)], codes, "linear")
+    assert_allclose(scaling(raw), hidden_features([top], codes, "linear"), rtol=1e-4, atol=1e-4)
     assert_allclose(scaling.unfold_output(scaling.fold_output(top))[0], top[0], rtol=1e-6)
 
 
@@ -182,7 +182,9 @@ def test_staged_methods_need_staged_heads(blobs):
     assert not hasattr(AutoencoderPretrainedClassifier(), "staged_score")
     clf = AutoencoderPretrainedClassifier(n_layers=3, staged_heads=True, **FAST).fit(X, y)
     assert len(list(clf.staged_predict_proba(X))) == 3
-    assert [r["kind"] for r in clf.history_] == ["autoencoder"] * 3 + ["head"] * 3
+    # Each depth: its autoencoder stage, then the head on its code.
+    assert [r["kind"] for r in clf.history_] == ["autoencoder", "head"] * 3
+    assert [r["depth"] for r in clf.history_] == [1, 1, 2, 2, 3, 3]
     assert [r["stage"] for r in clf.history_] == list(range(1, 7))
     assert_allclose(list(clf.staged_predict_proba(X))[-1], clf.predict_proba(X))
 

@@ -15,7 +15,7 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 
-import sklearn_greedy._base
+import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     GreedyLayerwiseClassifier,
@@ -218,7 +218,7 @@ def test_probabilities_stay_finite_at_extreme_inputs(data):
 
 def _interrupt_on_call(monkeypatch, call_number):
     calls = []
-    real = sklearn_greedy._base.train_stage
+    real = sklearn_greedy._stages.train_stage
 
     def interrupted(*args, **kwargs):
         calls.append(1)
@@ -226,7 +226,7 @@ def _interrupt_on_call(monkeypatch, call_number):
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(sklearn_greedy._base, "train_stage", interrupted)
+    monkeypatch.setattr(sklearn_greedy._stages, "train_stage", interrupted)
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)

@@ -1,0 +1,207 @@
+"""The greedy growth procedures: how a stack gains one trained layer per stage.
+
+Each procedure is a generator that trains the stages of the new depths one at a
+time and yields after each, so that a caller can act between stages (the
+autoencoder classifier trains a head on each new code). They take and return
+layers as ``(kernel, bias)`` pairs and train through a `StageRunner`; they know
+nothing of estimators.
+"""
+
+import numpy as np
+
+from ._engine import hidden_features
+from ._stages import training_score
+
+
+def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_outputs):
+    """Supervised greedy growth (Bengio et al., 2007).
+
+    Stage ``k`` trains a new hidden layer ``k`` on the features that the frozen
+    layers below compute from ``x`` (once per stage), together with the output
+    layer trained at stage ``k - 1`` (the tutorial's output layer, carried over)
+    or, where the new layer's width differs, a new one.
+
+    Parameters
+    ----------
+    runner : StageRunner
+    layers : list of (kernel, bias)
+        Hidden layers already trained (a warm start); they stay frozen.
+    head : (kernel, bias) or None
+        Output layer of the last trained stage, carried into the next one.
+    x : ndarray of shape (n_samples, n_features)
+    target : ndarray of shape (n_samples,)
+        Class indices.
+    validation : tuple or None
+        ``(x_val, target_val)`` for early stopping.
+    widths : tuple of int
+        Widths of every hidden layer of the grown stack.
+    n_outputs : int
+        Number of classes.
+
+    Yields
+    ------
+    depth, layer, head
+        After each stage: its depth, the new hidden layer and the output layer.
+    """
+    activation = runner.estimator.activation
+    features = hidden_features(layers, x, activation)
+    val_features = (
+        None if validation is None else hidden_features(layers, validation[0], activation)
+    )
+    for depth in range(len(layers) + 1, len(widths) + 1):
+        width = widths[depth - 1]
+        layer = runner.new_layer(features.shape[1], width, "greedy", depth)
+        if head is None or head[0].shape[0] != width:
+            head = runner.new_layer(width, n_outputs, "greedy", depth, "head")
+        layer, head = runner.train(
+            [layer, head],
+            features,
+            target,
+            loss="softmax",
+            kind="greedy",
+            depth=depth,
+            validation=None if validation is None else (val_features, validation[1]),
+        )
+        yield depth, layer, head
+        features = hidden_features([layer], features, activation)
+        if validation is not None:
+            val_features = hidden_features([layer], val_features, activation)
+
+
+def grow_autoencoder(
+    runner, layers, top, x, validation, *, widths, reconstruct, masking_noise, gaussian_noise
+):
+    """Unsupervised greedy growth of a stacked (denoising) autoencoder.
+
+    Stage ``k`` trains a new encoding layer ``k`` on the frozen layers' features,
+    with a linear output layer, to reconstruct the raw input (``reconstruct=
+    "input"``, the output layer carried from stage to stage as the tutorial does)
+    or its own input (``"previous"``, a new output layer per stage: the classic
+    stacked autoencoder of Vincent et al., 2010).
+
+    Each stage trains on its input, and towards its target, standardized to zero
+    mean and unit variance; the scalings are folded into the trained weights, so
+    the layers returned act on raw features like any dense layer. This keeps the
+    new ReLU layer's pre-activations centred and the gradients of the same size at
+    every depth, so that its units do not all die (see the user guide).
+
+    Parameters
+    ----------
+    runner : StageRunner
+    layers : list of (kernel, bias)
+        Encoding layers already trained (a warm start); they stay frozen.
+    top : (kernel, bias) or None
+        With ``reconstruct="input"``, the output layer of the last trained stage.
+    x : ndarray of shape (n_samples, n_features)
+    validation : tuple or None
+        ``(x_val, None)`` for early stopping.
+    widths : tuple of int
+    reconstruct : {"input", "previous"}
+    masking_noise, gaussian_noise : float
+        Corruption of each stage's input (Vincent et al., 2008).
+
+    Yields
+    ------
+    depth, layer, top
+        After each stage: its depth, the new encoding layer and the stage's
+        output layer, acting on raw values.
+    """
+    activation = runner.estimator.activation
+    features = hidden_features(layers, x, activation)
+    x_val = None if validation is None else validation[0]
+    val_features = None if x_val is None else hidden_features(layers, x_val, activation)
+    reconstruct_input = reconstruct == "input"
+    if reconstruct_input:
+        target_scaling = Scaling(x)
+        scaled_target = target_scaling(x)
+        scaled_val_target = None if x_val is None else target_scaling(x_val)
+        if top is not None:
+            top = target_scaling.unfold_output(top)
+    for depth in range(len(layers) + 1, len(widths) + 1):
+        input_scaling = Scaling(features)
+        stage_x = input_scaling(features)
+        stage_val_x = None if x_val is None else input_scaling(val_features)
+        layer = runner.new_layer(features.shape[1], widths[depth - 1], "autoencoder", depth)
+        if reconstruct_input:
+            if top is None or top[0].shape[0] != widths[depth - 1]:
+                top = runner.new_layer(widths[depth - 1], x.shape[1], "autoencoder", depth, "top")
+            goal, val_goal, output_scaling, raw_goal = (
+                scaled_target,
+                scaled_val_target,
+                target_scaling,
+                x,
+            )
+        else:
+            top = runner.new_layer(
+                widths[depth - 1], features.shape[1], "autoencoder", depth, "top"
+            )
+            goal, val_goal, output_scaling, raw_goal = (
+                stage_x,
+                stage_val_x,
+                input_scaling,
+                features,
+            )
+
+        def unfold(trained, input_scaling=input_scaling, output_scaling=output_scaling):
+            return [input_scaling.fold_input(trained[0]), output_scaling.fold_output(trained[1])]
+
+        trained = runner.train(
+            [layer, top],
+            stage_x,
+            goal,
+            loss="mse",
+            kind="autoencoder",
+            depth=depth,
+            validation=None if x_val is None else (stage_val_x, val_goal),
+            # Recorded in the data's own units, as `score` reports it.
+            score=lambda trained, unfold=unfold, features=features, raw_goal=raw_goal: (
+                training_score(unfold(trained), features, raw_goal, "mse", activation)
+            ),
+            masking_noise=masking_noise,
+            gaussian_noise=gaussian_noise,
+        )
+        top = trained[1]  # carried to the next stage in the units it trained in
+        layer, raw_top = unfold(trained)
+        yield depth, layer, raw_top
+        features = hidden_features([layer], features, activation)
+        if x_val is not None:
+            val_features = hidden_features([layer], val_features, activation)
+
+
+def grow_randomly(runner, layers, widths, n_features):
+    """``layers`` extended with new random hidden layers up to ``len(widths)``.
+
+    The starting point of ``"end_to_end"`` training: the architecture the greedy
+    stages would build, with no stage trained.
+    """
+    layers = list(layers)
+    for depth in range(len(layers) + 1, len(widths) + 1):
+        n_in = layers[-1][0].shape[1] if layers else n_features
+        layers.append(runner.new_layer(n_in, widths[depth - 1], "end_to_end", depth))
+    return layers
+
+
+class Scaling:
+    """Standardization of a stage's input or target, and its folding into weights."""
+
+    def __init__(self, values):
+        self.mean = values.mean(axis=0)
+        scale = values.std(axis=0)
+        # A constant column (a dead unit below, say) stays constant, centred at 0.
+        self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
+
+    def __call__(self, values):
+        return (values - self.mean) / self.scale
+
+    def fold_input(self, layer):
+        """A layer on standardized input, as the same layer on raw input."""
+        kernel = layer[0] / self.scale[:, None]
+        return (kernel, layer[1] - self.mean @ kernel)
+
+    def fold_output(self, layer):
+        """A linear layer predicting the standardized values, as one predicting raw."""
+        return (layer[0] * self.scale, layer[1] * self.scale + self.mean)
+
+    def unfold_output(self, layer):
+        """The inverse of `fold_output`."""
+        return (layer[0] / self.scale, (layer[1] - self.mean) / self.scale)

@@ -1,0 +1,233 @@
+"""One fit's stages: their numbering, seeds, training, records and log lines.
+
+A fit trains a planned sequence of stages, each named by its kind and depth
+(``("greedy", 3)``, ``("head", 2)``, ``("finetune", 4)``). `StageRunner` is the
+only way a stage is trained, so that every estimator numbers, seeds, records and
+reports its stages in the same way, and a diverging stage is named the same way.
+"""
+
+import sys
+import warnings
+import zlib
+from pathlib import Path
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+
+from ._engine import dense_forward, initial_layer, train_stage
+
+# The output layer is a plain softmax (or linear) layer, initialised as Keras's
+# Dense layer is by default, whatever initializer the hidden layers use.
+OUTPUT_INITIALIZER = "glorot_uniform"
+SEED_HIGH = np.iinfo(np.int32).max
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+
+def fit_seed(random_state):
+    """The seed every stage seed of one fit derives from.
+
+    An int is used as it is, so that an estimator given the seed a fit drew (the
+    autoencoder inside a classifier, say) repeats that fit's stages exactly.
+    """
+    if isinstance(random_state, (int, np.integer)):
+        return int(random_state) % SEED_HIGH
+    rng = random_state if isinstance(random_state, np.random.RandomState) else None
+    rng = rng if rng is not None else np.random.mtrand._rand
+    return int(rng.randint(SEED_HIGH))
+
+
+def stage_seed(seed, kind, depth, purpose):
+    """A seed for one use (``purpose``) in one stage, from the fit's seed.
+
+    It depends on the stage's identity only, never on what was drawn before, so a
+    fit with ``n_layers=k`` repeats the first ``k`` stages of a deeper fit.
+    """
+    key = (zlib.crc32(kind.encode()), int(depth), zlib.crc32(purpose.encode()))
+    return int(np.random.SeedSequence(seed, spawn_key=key).generate_state(1)[0] % SEED_HIGH)
+
+
+def warn_at_caller(message, category=UserWarning):
+    """Warn pointing at the first line outside this package and scikit-learn's fit
+    wrapper: the user's call, whatever depth of our code the warning comes from."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and (
+        frame.f_code.co_filename.startswith(_PACKAGE_DIR)
+        or frame.f_code.co_filename.endswith(str(Path("sklearn", "base.py")))
+    ):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+class StageRunner:
+    """Trains the stages of one fit, in the planned order, and records them.
+
+    Parameters
+    ----------
+    estimator : BaseGreedyNetwork
+        Source of the hyperparameters, and the name in log lines.
+    seed : int
+        The fit's seed (`fit_seed`).
+    plan : list of (kind, depth)
+        The stages this fit trains, in order.
+    history : list of dict
+        Records of stages trained by earlier fits (a warm start); new records are
+        appended to a copy.
+    """
+
+    def __init__(self, estimator, seed, plan, history=()):
+        self.estimator = estimator
+        self.seed = seed
+        self.history = list(history)
+        self._planned = list(plan)
+        self.n_stages = len(self.history) + len(self._planned)
+
+    def seed_for(self, kind, depth, purpose):
+        return stage_seed(self.seed, kind, depth, purpose)
+
+    def new_layer(self, n_in, n_out, kind, depth, purpose="layer"):
+        """A new dense layer of stage ``(kind, depth)``.
+
+        ``purpose="layer"`` is a hidden layer, with the estimator's initializer;
+        any other purpose is an output layer, initialised as Keras's Dense.
+        """
+        initializer = (
+            self.estimator.kernel_initializer if purpose == "layer" else OUTPUT_INITIALIZER
+        )
+        return initial_layer(n_in, n_out, initializer, self.seed_for(kind, depth, purpose))
+
+    def split(self, x, target, name, stratify=False):
+        """Hold out ``validation_fraction`` of the rows when early stopping.
+
+        Returns ``x_train, target_train, validation``, with ``validation`` None
+        unless early stopping. ``name`` tells apart the splits of different row
+        sets in one fit (all rows, labelled rows).
+        """
+        if not self.estimator.early_stopping:
+            return x, target, None
+        arrays = [x] if target is None else [x, target]
+        # A class with a single row cannot be on both sides of a stratified split.
+        stratify = stratify and np.bincount(target).min() >= 2
+        parts = train_test_split(
+            *arrays,
+            test_size=self.estimator.validation_fraction,
+            stratify=target if stratify else None,
+            random_state=self.seed_for("validation", 0, name),
+        )
+        if target is None:
+            return parts[0], None, (parts[1], None)
+        return parts[0], parts[2], (parts[1], parts[3])
+
+    def train(
+        self,
+        layers,
+        x,
+        target,
+        *,
+        loss,
+        kind,
+        depth,
+        finetune=False,
+        validation=None,
+        score=None,
+        **noise,
+    ):
+        """Train stage ``(kind, depth)``, record it and log it; return its layers.
+
+        Parameters
+        ----------
+        layers : list of (kernel, bias)
+            Initial weights of the layers this stage trains.
+        x, target : ndarray
+            Stage input (raw or cached features) and what to fit.
+        loss : {"softmax", "mse"}
+        kind : str
+            ``"greedy"``, ``"autoencoder"``, ``"head"``, ``"finetune"``, ...
+        depth : int
+            Number of hidden layers below the stage's top.
+        finetune : bool
+            Train with the fine-tuning epochs and learning rate.
+        validation : tuple, optional
+            ``(x_val, target_val)`` for early stopping.
+        score : callable, optional
+            Maps the trained layers to the record's score, higher is better; by
+            default training accuracy or minus the MSE on ``(x, target)``.
+        **noise
+            ``masking_noise`` and ``gaussian_noise`` for denoising stages.
+        """
+        planned = self._planned.pop(0) if self._planned else None
+        if planned != (kind, depth):
+            raise RuntimeError(f"stage {(kind, depth)} trained, but {planned} was planned")
+        estimator = self.estimator
+        config = estimator._training_config(finetune)
+        number = len(self.history) + 1
+        result = train_stage(
+            layers,
+            x,
+            target,
+            activation=estimator.activation,
+            loss=loss,
+            config=config,
+            seed=self.seed_for(kind, depth, "train"),
+            validation=validation,
+            **noise,
+        )
+        if result.diverged:
+            rate_name = "finetune_learning_rate" if finetune else "learning_rate"
+            raise ValueError(
+                f"Training diverged in stage {number} of {self.n_stages} ({kind}, depth "
+                f"{depth}): the loss became NaN or infinite at epoch {result.n_epochs}. "
+                f"Lower {rate_name} (now {config.learning_rate}) or scale X, e.g. with "
+                "StandardScaler."
+            )
+        if score is None:
+            score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
+        record = {
+            "stage": number,
+            "kind": kind,
+            "depth": depth,
+            "loss": result.loss_curve,
+            "validation_score": result.validation_scores,
+            "score": score(result.layers),
+            "epochs": result.n_epochs,
+            "seconds": result.seconds,
+        }
+        self.history.append(record)
+        self._log(record, loss)
+        return result.layers
+
+    def _log(self, record, loss):
+        verbose = self.estimator.verbose
+        if not verbose:
+            return
+        name = type(self.estimator).__name__
+        score = (
+            f"train accuracy {record['score']:.4f}"
+            if loss == "softmax"
+            else f"reconstruction MSE {-record['score']:.4f}"
+        )
+        print(
+            f"[{name}] stage {record['stage']}/{self.n_stages} ({record['kind']}, depth "
+            f"{record['depth']}): loss {record['loss'][-1]:.4f}, {score}, "
+            f"{record['epochs']} epochs, {record['seconds']:.2f} s",
+            flush=True,
+        )
+        if verbose >= 2:
+            _print_epochs(record)
+
+
+def _print_epochs(record):
+    # The stage ran compiled, so its epochs are reported once it is done.
+    from ._quiet_tensorflow import keras
+
+    bar = keras.utils.Progbar(record["epochs"], stateful_metrics=["loss"])
+    for epoch, value in enumerate(record["loss"], start=1):
+        bar.update(epoch, values=[("loss", value)])
+
+
+def training_score(layers, x, target, loss, activation):
+    """A stage's score on its training rows: accuracy, or minus the MSE."""
+    out = dense_forward(layers, x, activation)
+    if loss == "softmax":
+        return float(np.mean(np.argmax(out, axis=1) == target))
+    return -float(np.mean((out - target) ** 2))
