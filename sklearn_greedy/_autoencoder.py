@@ -19,7 +19,8 @@ from ._base import (
     layers_of,
 )
 from ._compat import Interval, StrOptions, validate_data
-from ._engine import dense_forward, hidden_features
+from ._engine import hidden_features
+from ._forward import hidden_outputs, network_outputs
 from ._greedy import grow_autoencoder, grow_randomly
 
 _AUTOENCODER_CONSTRAINTS = {
@@ -318,7 +319,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             Output of the top hidden layer.
         """
         X = self._check_X(X)
-        return hidden_features(self._encoder_layers(), X, self.activation, "float64")
+        return hidden_outputs(self._encoder_layers(), X, self.activation)
 
     def inverse_transform(self, X):
         """Decode codes back to the input space.
@@ -340,7 +341,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 f"X has {codes.shape[1]} features, but inverse_transform expects codes "
                 f"of the top layer's {self._n_features_out} units."
             )
-        return dense_forward(self._decoder_layers(), codes, self.activation, "float64")
+        return network_outputs(self._decoder_layers(), codes, self.activation)
 
     def score(self, X, y=None):
         """Negative mean squared reconstruction error (higher is better).
@@ -385,8 +386,8 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         X = self._check_X(X)
         codes = X
         for layer, decoder in zip(self._staged_layers, self._staged_decoders):
-            codes = hidden_features([layer], codes, self.activation, "float64")
-            X_reconstructed = dense_forward(decoder, codes, self.activation, "float64")
+            codes = hidden_outputs([layer], codes, self.activation)
+            X_reconstructed = network_outputs(decoder, codes, self.activation)
             yield -float(np.mean((X_reconstructed - X) ** 2))
 
     def _encoder_layers(self):

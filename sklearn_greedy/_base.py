@@ -20,8 +20,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context, validate_data
-from ._engine import OPTIMIZERS, TrainingConfig, dense_forward, hidden_features
-from ._quiet_tensorflow import keras
+from ._engine import OPTIMIZERS, TrainingConfig
+from ._forward import NUMPY_ACTIVATIONS, hidden_outputs, network_outputs
+from ._quiet_tensorflow import keras_and_tensorflow
 from ._stages import StageRunner, fit_seed, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
@@ -51,9 +52,22 @@ def fit_atomically(fit):
     return wrapper
 
 
-def _is_keras_name(getter, name):
+# Initializers every Keras 3 has; any other name is checked by Keras itself.
+_KNOWN_INITIALIZERS = frozenset(
+    f"{family}_{law}" for family in ("he", "glorot", "lecun") for law in ("uniform", "normal")
+)
+
+
+def _is_keras_name(kind, name):
+    """Whether ``name`` is a Keras activation or initializer (``kind``).
+
+    Names the package knows are accepted without importing TensorFlow.
+    """
+    if name in (NUMPY_ACTIVATIONS if kind == "activations" else _KNOWN_INITIALIZERS):
+        return True
+    keras, _ = keras_and_tensorflow()
     try:
-        getter(name)
+        getattr(keras, kind).get(name)
     except (ValueError, TypeError):
         return False
     return True
@@ -136,12 +150,12 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _check_hyperparameters(self):
         """Checks `_parameter_constraints` cannot express; returns the widths."""
-        if not _is_keras_name(keras.activations.get, self.activation):
+        if not _is_keras_name("activations", self.activation):
             raise ValueError(
                 f"activation={self.activation!r} is not a Keras activation name "
                 "(e.g. 'relu', 'tanh', 'sigmoid', 'gelu')."
             )
-        if not _is_keras_name(keras.initializers.get, self.kernel_initializer):
+        if not _is_keras_name("initializers", self.kernel_initializer):
             raise ValueError(
                 f"kernel_initializer={self.kernel_initializer!r} is not a Keras "
                 "initializer name (e.g. 'he_uniform', 'glorot_uniform')."
@@ -349,7 +363,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
             Columns follow ``classes_``.
         """
         X = self._check_X(X)
-        return self._softmax(dense_forward(self._network(), X, self.activation, "float64"))
+        return self._softmax(network_outputs(self._network(), X, self.activation))
 
     def predict_log_proba(self, X):
         """Logarithm of `predict_proba`.
@@ -411,8 +425,8 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         X = self._check_X(X)
         features = X
         for layer, head in zip(self._staged_layers, self._staged_heads):
-            features = hidden_features([layer], features, self.activation, "float64")
-            yield self._softmax(dense_forward([head], features, self.activation, "float64"))
+            features = hidden_outputs([layer], features, self.activation)
+            yield self._softmax(network_outputs([head], features, self.activation))
 
     @available_if(_has_stages)
     def staged_predict(self, X):
@@ -486,6 +500,7 @@ def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
 
     Every layer uses ``activation`` except the last, which uses ``last_activation``.
     """
+    keras, _ = keras_and_tensorflow()
     dense_layers = [
         keras.layers.Dense(
             kernel.shape[1],

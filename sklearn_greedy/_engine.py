@@ -15,7 +15,6 @@ one traced loop serve every stage: a Keras optimizer is bound to the variables i
 was built for. The module knows nothing about estimators.
 """
 
-import logging
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -23,25 +22,9 @@ from functools import cache
 import numpy as np
 
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
-# own on the TensorFlow backend; those pieces come from TensorFlow directly.
-from ._quiet_tensorflow import keras, tf
-
-
-class _RetracingWarningFilter(logging.Filter):
-    """Drop TensorFlow's "triggered tf.function retracing" warning about our loops.
-
-    Each kind of stage (a number of layers, say) is traced once, on purpose; the
-    loops of different kinds share one Python function, so TensorFlow's detector
-    counts them as retraces of one function and warns about every depth of a
-    search. Other TensorFlow messages pass.
-    """
-
-    def filter(self, record):
-        message = record.getMessage()
-        return not ("triggered tf.function retracing" in message and "_compiled_loop" in message)
-
-
-tf.get_logger().addFilter(_RetracingWarningFilter())
+# own on the TensorFlow backend; those pieces come from TensorFlow directly. Both
+# are imported by the first function that needs them, not with this module.
+from ._quiet_tensorflow import keras_and_tensorflow
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 
@@ -79,7 +62,10 @@ class StageResult:
 
 
 def hidden_features(layers, x, activation, dtype=_FLOAT):
-    """Outputs of a stack of dense layers with ``activation`` on every layer.
+    """Outputs of a stack of dense layers with ``activation`` on every layer, in Keras.
+
+    Fitting computes the stages' features with it, in float32. Prediction uses
+    `sklearn_greedy._forward.hidden_outputs`, the same pass in float64 numpy.
 
     Parameters
     ----------
@@ -89,13 +75,13 @@ def hidden_features(layers, x, activation, dtype=_FLOAT):
     activation : str
         Keras activation name.
     dtype : str, default="float32"
-        Arithmetic precision; prediction uses float64 so that a row's output does
-        not depend on the other rows it is computed with.
+        Arithmetic precision.
 
     Returns
     -------
     features : ndarray of shape (n_samples, n_outputs of the last layer)
     """
+    keras, _ = keras_and_tensorflow()
     act = keras.activations.get(activation)
     h = keras.ops.convert_to_tensor(x, dtype=dtype)
     for layer in layers:
@@ -113,6 +99,7 @@ def dense_forward(layers, x, activation, dtype=_FLOAT):
 
 def initial_layer(n_in, n_out, initializer, seed):
     """A new dense layer: a kernel from a Keras initializer and a zero bias."""
+    keras, _ = keras_and_tensorflow()
     init = keras.initializers.get(initializer)
     config = init.get_config()
     if "seed" in config:
@@ -165,6 +152,7 @@ def train_stage(
     StageResult
     """
     start = time.perf_counter()
+    _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
     loop = _compiled_loop(len(layers), activation, loss, config.optimizer, corrupt, early_stopping)
@@ -197,6 +185,7 @@ def train_stage(
 
 def _hyperparameters(config, masking_noise, gaussian_noise):
     # One float vector, so that new values never mean a new trace.
+    _, tf = keras_and_tensorflow()
     return tf.constant(
         [
             config.learning_rate,
@@ -216,6 +205,7 @@ def _hyperparameters(config, masking_noise, gaussian_noise):
 @cache
 def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stopping):
     """The whole-stage training loop for one kind of stage, traced once."""
+    keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
     n_tensors = 2 * n_layers
     ops = keras.ops

@@ -1,9 +1,15 @@
-"""Keras and TensorFlow, imported without TensorFlow's start-up noise.
+"""Keras and TensorFlow, imported on first need and without TensorFlow's start-up noise.
+
+Importing TensorFlow takes seconds and hundreds of megabytes, and a fitted network
+needs neither to predict (see `sklearn_greedy._forward`). So nothing is imported
+with the package: the first call of `keras_and_tensorflow` imports both, from
+fitting, from the Keras views (``model_``, ``encoder_``, ``decoder_``), or from a
+check of an activation or initializer name the package does not know itself.
 
 Importing TensorFlow prints device-probing lines straight to the process's stderr,
 before its logging is configured, so ``TF_CPP_MIN_LOG_LEVEL`` cannot stop them.
-Users of a scikit-learn estimator did not ask for them. What this changes in the
-user's process (the user guide says the same):
+Users of a scikit-learn estimator did not ask for them. What the first call
+changes in the user's process (the user guide says the same):
 
 - ``TF_CPP_MIN_LOG_LEVEL`` is set to ``"2"`` (warnings and errors of TensorFlow's
   C++ side still show) and ``KERAS_BACKEND`` to ``"tensorflow"``, each only if the
@@ -13,14 +19,52 @@ user's process (the user guide says the same):
 - TensorFlow's logger drops its "triggered tf.function retracing" warning about the
   package's own training loops (see `sklearn_greedy._engine`).
 
-Every other module gets Keras and TensorFlow from here.
+Every other module gets Keras and TensorFlow from `keras_and_tensorflow`.
 """
 
 import contextlib
+import logging
 import os
+import threading
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+_lock = threading.Lock()
+_modules = None
+
+
+def keras_and_tensorflow():
+    """The ``keras`` and ``tensorflow`` modules, imported quietly on the first call.
+
+    Returns
+    -------
+    keras, tf : module
+    """
+    global _modules
+    if _modules is None:
+        # Two threads must not redirect file descriptor 2 at once: the second
+        # would save the first one's /dev/null as the stderr to put back.
+        with _lock:
+            if _modules is None:
+                _modules = _import_quietly()
+    return _modules
+
+
+def _import_quietly():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    with _stderr_silenced():
+        import keras
+        import tensorflow as tf
+
+        # Device discovery prints on the first operation, not at import: do it now.
+        tf.zeros(1).numpy()
+
+    if keras.backend.backend() != "tensorflow":
+        raise ImportError(
+            "sklearn_greedy needs Keras's TensorFlow backend, but KERAS_BACKEND is "
+            f"{keras.backend.backend()!r}. Unset it or set KERAS_BACKEND=tensorflow."
+        )
+    tf.get_logger().addFilter(_RetracingWarningFilter())
+    return keras, tf
 
 
 @contextlib.contextmanager
@@ -41,17 +85,18 @@ def _stderr_silenced():
         os.close(devnull)
 
 
-with _stderr_silenced():
-    import keras
-    import tensorflow as tf
+class _RetracingWarningFilter(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning about our loops.
 
-    # Device discovery prints on the first operation, not at import: do it now.
-    tf.zeros(1).numpy()
+    Each kind of stage (a number of layers, say) is traced once, on purpose; the
+    loops of different kinds share one Python function, so TensorFlow's detector
+    counts them as retraces of one function and warns about every depth of a
+    search. Other TensorFlow messages pass.
+    """
 
-if keras.backend.backend() != "tensorflow":
-    raise ImportError(
-        "sklearn_greedy needs Keras's TensorFlow backend, but KERAS_BACKEND is "
-        f"{keras.backend.backend()!r}. Unset it or set KERAS_BACKEND=tensorflow."
-    )
+    def filter(self, record):
+        message = record.getMessage()
+        return not ("triggered tf.function retracing" in message and "_compiled_loop" in message)
 
-__all__ = ["keras", "tf"]
+
+__all__ = ["keras_and_tensorflow"]

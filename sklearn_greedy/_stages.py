@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._engine import dense_forward, initial_layer, train_stage
+from ._quiet_tensorflow import keras_and_tensorflow
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
 # Dense layer is by default, whatever initializer the hidden layers use.
@@ -218,8 +219,7 @@ class StageRunner:
 
 def _print_epochs(record):
     # The stage ran compiled, so its epochs are reported once it is done.
-    from ._quiet_tensorflow import keras
-
+    keras, _ = keras_and_tensorflow()
     bar = keras.utils.Progbar(record["epochs"], stateful_metrics=["loss"])
     for epoch, value in enumerate(record["loss"], start=1):
         bar.update(epoch, values=[("loss", value)])

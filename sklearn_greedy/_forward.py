@@ -1,0 +1,139 @@
+"""The forward pass behind every prediction, in float64 numpy.
+
+A fitted network is a list of ``(kernel, bias)`` pairs of numpy arrays, so
+predicting needs no TensorFlow, whose import costs seconds and hundreds of
+megabytes in every process that only loads a model to use it (a joblib worker of
+a search, a server). The activations users pass are computed here in numpy, as
+TensorFlow computes them for Keras's functions of those names with their default
+arguments, float32 constants included, so that predictions are today's Keras
+ones to float64 rounding. Any other Keras activation name is computed by Keras,
+which is then imported.
+
+Prediction is in float64 so that a row's output does not depend on the other
+rows it is computed with. Fitting keeps its float32 Keras passes
+(`sklearn_greedy._engine.hidden_features`), so fitted weights do not change.
+"""
+
+import numpy as np
+from scipy.special import erfc, expit
+
+from ._quiet_tensorflow import keras_and_tensorflow
+
+# TensorFlow takes these two constants as float32 values even in float64
+# arithmetic (an op attribute, a Python float cast from float32); so do we, or
+# predictions would differ from Keras's by 1e-8 relative rather than by rounding.
+_LEAKY_RELU_SLOPE = float(np.float32(0.2))
+_FLOAT32_SQRT_HALF = float(np.float32(0.7071067811865476))
+# TensorFlow's SELU kernel: scale, and scale * alpha, in double precision.
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
+
+
+def _relu(x):
+    return np.maximum(x, 0.0)
+
+
+def _linear(x):
+    return x
+
+
+def _exp_minus_one(x):
+    # TensorFlow's ELU and SELU kernels compute exp(x) - 1, not expm1(x). Only the
+    # negative side is used: clipping keeps exp from overflowing on the other.
+    return np.exp(np.minimum(x, 0.0)) - 1.0
+
+
+def _elu(x):
+    return np.where(x < 0, _exp_minus_one(x), x)
+
+
+def _selu(x):
+    return np.where(x < 0, _SELU_SCALE_ALPHA * _exp_minus_one(x), _SELU_SCALE * x)
+
+
+def _gelu(x):
+    # Keras's default is the exact GELU, which TensorFlow writes with erfc.
+    return 0.5 * x * erfc(-x * _FLOAT32_SQRT_HALF)
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+def _silu(x):
+    return x * expit(x)
+
+
+def _leaky_relu(x):
+    return np.where(x > 0, x, _LEAKY_RELU_SLOPE * x)
+
+
+NUMPY_ACTIVATIONS = {
+    "relu": _relu,
+    "tanh": np.tanh,
+    "sigmoid": expit,
+    "linear": _linear,
+    "elu": _elu,
+    "selu": _selu,
+    "gelu": _gelu,
+    "softplus": _softplus,
+    "swish": _silu,
+    "silu": _silu,
+    "leaky_relu": _leaky_relu,
+}
+"""The activations computed in numpy, by Keras name."""
+
+
+def activation_function(name):
+    """The activation called ``name`` in Keras, as a function of a float64 array.
+
+    Parameters
+    ----------
+    name : str
+        Keras activation name.
+
+    Returns
+    -------
+    activation : callable
+        Maps an ndarray to an ndarray of the same shape. For a name outside
+        `NUMPY_ACTIVATIONS`, Keras computes it, in float64.
+    """
+    if name in NUMPY_ACTIVATIONS:
+        return NUMPY_ACTIVATIONS[name]
+    keras, _ = keras_and_tensorflow()
+    keras_activation = keras.activations.get(name)
+
+    def activation(x):
+        tensor = keras.ops.convert_to_tensor(x, dtype="float64")
+        return keras.ops.convert_to_numpy(keras_activation(tensor))
+
+    return activation
+
+
+def hidden_outputs(layers, X, activation):
+    """Outputs of a stack of dense layers with ``activation`` on every layer.
+
+    Parameters
+    ----------
+    layers : list of (kernel, bias) pairs
+        The dense layers, input side first.
+    X : ndarray of shape (n_samples, n_features)
+    activation : str
+        Keras activation name.
+
+    Returns
+    -------
+    outputs : ndarray of shape (n_samples, n_outputs of the last layer), float64
+    """
+    act = activation_function(activation)
+    h = np.asarray(X, dtype=np.float64)
+    for kernel, bias in layers:
+        h = act(h @ kernel.astype(np.float64) + bias.astype(np.float64))
+    return h
+
+
+def network_outputs(layers, X, activation):
+    """Like `hidden_outputs`, but the last layer is linear (logits or a reconstruction)."""
+    h = hidden_outputs(layers[:-1], X, activation)
+    kernel, bias = layers[-1]
+    return h @ kernel.astype(np.float64) + bias.astype(np.float64)
