@@ -16,11 +16,11 @@ import numpy as np
 import sklearn
 from sklearn.datasets import make_blobs
 
-import sklearn_greedy  # before Keras and TensorFlow: it silences their start-up noise
+import sklearn_greedy
 
-# isort: split
-import keras
-import tensorflow as tf
+# Keras and TensorFlow are imported by the first function that needs them, quietly
+# as the package does, so that a script's --help does not wait for them.
+from sklearn_greedy._quiet_tensorflow import keras_and_tensorflow
 
 # The tutorial's settings.
 TUTORIAL_UNITS = 10
@@ -50,6 +50,7 @@ def processor_name():
 
 def environment():
     """Machine, load and versions, as a dict."""
+    keras, tf = keras_and_tensorflow()
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
@@ -102,10 +103,12 @@ def tutorial_data():
 
 
 def tutorial_sgd():
+    keras, _ = keras_and_tensorflow()
     return keras.optimizers.SGD(learning_rate=TUTORIAL_LEARNING_RATE, momentum=TUTORIAL_MOMENTUM)
 
 
 def tutorial_hidden_layer():
+    keras, _ = keras_and_tensorflow()
     return keras.layers.Dense(TUTORIAL_UNITS, activation="relu", kernel_initializer="he_uniform")
 
 
@@ -115,6 +118,7 @@ def fit_tutorial_way(model, x, target, epochs):
 
 def reference_supervised(X_train, X_test, y_train, y_test, epochs, seed=0):
     """Reference: the tutorial's supervised procedure. Returns (train, test) acc per depth."""
+    keras, _ = keras_and_tensorflow()
     keras.utils.set_random_seed(seed)
     train_onehot = keras.utils.to_categorical(y_train, N_CLASSES)
     test_onehot = keras.utils.to_categorical(y_test, N_CLASSES)

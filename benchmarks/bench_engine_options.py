@@ -13,15 +13,13 @@ features in, Dense(10, relu) + Dense(3, softmax) trained, SGD 0.01 with momentum
 Run: ``.venv/bin/python benchmarks/bench_engine_options.py`` (under a minute).
 """
 
+import argparse
 import time
 
 import numpy as np
-from _shared import print_environment  # imports sklearn_greedy, before Keras
+from _shared import keras_and_tensorflow, print_environment
 
 from sklearn_greedy._engine import TrainingConfig, initial_layer, train_stage
-
-# isort: split
-import keras
 
 EPOCHS, BATCH, N_ROWS, N_IN, N_UNITS, N_CLASSES = 100, 32, 500, 10, 10, 3
 
@@ -34,6 +32,7 @@ def stage_data():
 
 
 def keras_fit_seconds(features, labels, **compile_options):
+    keras, _ = keras_and_tensorflow()
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [
@@ -71,6 +70,7 @@ def our_loop_seconds(features, labels, seed):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     print_environment()
     features, labels = stage_data()
     rows = [

@@ -9,6 +9,7 @@ tracing each kind of stage; growth that keeps rising would be a leak.
 Run: ``.venv/bin/python benchmarks/bench_memory.py`` (about a minute).
 """
 
+import argparse
 import gc
 import time
 
@@ -29,6 +30,7 @@ def resident_mib():
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     print_environment()
     X, y = make_blobs(n_samples=500, centers=3, n_features=2, cluster_std=2.0, random_state=2)
     start_mib = resident_mib()

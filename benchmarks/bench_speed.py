@@ -51,6 +51,7 @@ from _shared import (
     TUTORIAL_UNITS,
     environment,
     fit_tutorial_way,
+    keras_and_tensorflow,
     print_environment,
     reference_supervised,
     tutorial_data,
@@ -62,13 +63,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 
-# Imported before Keras and TensorFlow: importing it silences TensorFlow's start-up
-# lines on stderr, which a later import would no longer print.
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
-
-# isort: split
-import keras
-import tensorflow as tf
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "bench_speed.json"
 
@@ -132,6 +127,7 @@ def reference_unsupervised(X_train, X_test, y_train, y_test, epochs):
 
     Returns ``(train_mse, test_mse, train_acc, test_acc)`` per depth.
     """
+    keras, _ = keras_and_tensorflow()
     keras.utils.set_random_seed(0)
     train_onehot = keras.utils.to_categorical(y_train, N_CLASSES)
     test_onehot = keras.utils.to_categorical(y_test, N_CLASSES)
@@ -560,6 +556,7 @@ def main(argv=None):
     supervised = run_supervised(data, settings, checks)
     unsupervised = run_unsupervised(data, settings, checks)
 
+    _, tf = keras_and_tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
     section("GPU")
     print(f"GPU: {', '.join(gpu.name for gpu in gpus) if gpus else 'none seen by TensorFlow'}")

@@ -86,7 +86,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import pandas as pd
 from _shared import environment as base_environment
-from _shared import tutorial_samples
+from _shared import keras_and_tensorflow, tutorial_samples
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.datasets import load_breast_cancer, load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -96,16 +96,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-# Imported before Keras and TensorFlow: it silences TensorFlow's start-up lines.
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
 from sklearn_greedy.plot import DepthCurveDisplay
-
-# isort: split
-import keras
-import tensorflow as tf
-
-# scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
-tf.get_logger().setLevel("ERROR")
 
 DATASETS = ("blobs", "digits", "breast_cancer", "classification", "digits_low_label")
 QUICK_DATASETS = ("blobs", "breast_cancer", "digits_low_label")
@@ -270,6 +262,7 @@ def logistic(args):
 
 def dense_stack(n_layers, hidden_units, meta):
     """Our estimators' network as a Keras model: he_uniform ReLU layers, softmax."""
+    keras, _ = keras_and_tensorflow()
     inputs = keras.Input(shape=(meta["n_features_in_"],))
     outputs = inputs
     for _ in range(n_layers):
@@ -282,6 +275,10 @@ def dense_stack(n_layers, hidden_units, meta):
 
 def keras_classifier(args):
     from scikeras.wrappers import KerasClassifier
+
+    _, tf = keras_and_tensorflow()
+    # scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
+    tf.get_logger().setLevel("ERROR")
 
     optimizer_settings = {"optimizer__learning_rate": args.learning_rate}
     if args.optimizer == "sgd":
