@@ -565,7 +565,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     >>> from sklearn.datasets import make_blobs
     >>> from sklearn_greedy import AutoencoderPretrainedClassifier
     >>> X, y = make_blobs(n_samples=300, centers=3, random_state=0)
-    >>> y_partial = np.where(np.arange(300) % 10 == 0, y, -1)  # 10% labelled
+    >>> y_partial = np.where(np.arange(300) % 5 == 0, y, -1)  # 20% labelled
     >>> clf = AutoencoderPretrainedClassifier(n_layers=2, epochs=10, random_state=0)
     >>> clf.fit(X, y_partial).classes_
     array([0, 1, 2])
