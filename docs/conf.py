@@ -10,11 +10,19 @@ sphinx-gallery links only to this package's own API pages.
 
 import os
 import sys
+import warnings
 from datetime import date
 
 import matplotlib
+from sklearn.exceptions import ConvergenceWarning
 
 matplotlib.use("Agg")
+
+# The gallery examples run the tutorial's settings, or few epochs to keep the build
+# quick, and many of their fits end before the loss has stopped falling. The
+# ConvergenceWarning saying so (one per fit, dozens in a grid search) would bury
+# the examples' output; the user guide explains it.
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 # The repository root, wherever sphinx-build is run from.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

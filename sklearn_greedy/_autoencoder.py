@@ -6,9 +6,8 @@ import numbers
 import numpy as np
 from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_array
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ._base import (
     FLOAT_DTYPES,
@@ -17,8 +16,9 @@ from ._base import (
     coefs_and_intercepts,
     keras_dense_stack,
     layers_of,
+    staged_method,
 )
-from ._compat import Interval, StrOptions, validate_data
+from ._compat import Interval, StrOptions, _safe_indexing, validate_data
 from ._engine import hidden_features
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import grow_autoencoder, grow_randomly
@@ -72,7 +72,9 @@ _SHARED_PARAMETERS_DOC = """
         gives bit-identical refits on the same machine, and a fit with
         ``n_layers=k`` is then the first ``k`` stages of a deeper fit.
     verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also every epoch's loss.
+        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
+        (and validation score), printed when the stage ends: a stage runs as one
+        compiled loop.
     reconstruct : {"input", "previous"}, default="input"
         What each greedy stage reconstructs. ``"input"``: the raw input, through
         the frozen stack and one linear output layer carried from stage to stage
@@ -97,6 +99,13 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     layer's output, see ``reconstruct``). The frozen layers' outputs are computed
     once per stage. ``transform`` gives the top code; ``inverse_transform``
     decodes it.
+
+    Each greedy stage standardizes its own input and target while it trains, but
+    the ``"finetune"`` and ``"end_to_end"`` stages train on X as given, and the
+    reconstruction error weighs each feature by its scale: with the defaults
+    below (SGD at ``learning_rate=0.01``, ReLU layers), standardize X
+    (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`)
+    unless its features are already of unit scale.
 
     Parameters
     ----------"""
@@ -132,6 +141,27 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         ``validation_score`` (per epoch, with ``early_stopping``), ``score``
         (minus the stage's mean squared reconstruction error on its training
         rows: higher is better, as for `score`), ``epochs`` and ``seconds``.
+    loss_curve_ : list of float
+        Training loss of each epoch of the last stage of the fit, as
+        `~sklearn.neural_network.MLPRegressor` has it: in ``"frozen"`` mode the
+        last greedy stage's reconstruction error, in the standardized units
+        that stage trains in (with ``reconstruct="input"`` the error of the
+        whole autoencoder; with ``"previous"`` that of the top layer's own
+        reconstruction); otherwise the ``"finetune"`` or ``"end_to_end"``
+        stage's, in the units of X. The stages' losses are not concatenated:
+        they measure different reconstructions. Every stage's own curve is in
+        ``history_``.
+    n_iter_ : int
+        Epochs run by that last stage: the length of ``loss_curve_``.
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping`` (see
+        ``best_validation_score_``).
+    validation_scores_ : list of float or None
+        With ``early_stopping``, minus the validation reconstruction error of
+        each epoch of that last stage; ``None`` otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``; ``None``
+        otherwise.
 
     See Also
     --------
@@ -362,12 +392,9 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         X = self._check_X(X)
         return -float(np.mean((X_reconstructed - X) ** 2))
 
-    def _has_stages(self):
-        return self.mode != "end_to_end" and (
-            not hasattr(self, "_staged_decoders") or len(self._staged_decoders) == self.n_layers_
-        )
+    _staged_attribute = "_staged_decoders"
 
-    @available_if(_has_stages)
+    @staged_method
     def staged_score(self, X, y=None):
         """`score` of the autoencoder cut at each depth, as the greedy stages left it.
 
@@ -446,7 +473,14 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     A `StackedAutoencoder` is pretrained greedily on every row of X, then a
     softmax layer (the head) is trained on the top code of the labelled rows.
     Rows labelled ``-1`` are unlabelled (scikit-learn's semi-supervised
-    convention): they pretrain the autoencoder and never reach the head.
+    convention; see ``unlabelled_marker``): they pretrain the autoencoder, never
+    reach the head, and are left out by `score`.
+
+    Each greedy autoencoder stage standardizes its own input while it trains,
+    but the head and the ``"finetune"`` and ``"end_to_end"`` stages train on X
+    as given: with the defaults below (SGD at ``learning_rate=0.01``, ReLU
+    layers), standardize X (`~sklearn.preprocessing.StandardScaler` in a
+    `~sklearn.pipeline.Pipeline`) unless its features are already of unit scale.
 
     Parameters
     ----------"""
@@ -461,11 +495,20 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         + """    staged_heads : bool, default=False
         Also train a head on the code of every depth, so that the ``staged_*``
         methods give the tutorial's layers-vs-accuracy curve from one fit.
+    unlabelled_marker : int, str or None, default=-1
+        The label of an unlabelled row. Such rows pretrain the autoencoder, are
+        not a class, and are left out by `score` and `staged_score`. ``None``:
+        every row is labelled, so that ``-1`` can be a class. With string labels,
+        mark unlabelled rows with the integer ``-1`` in an object array, as for
+        `~sklearn.semi_supervised.SelfTrainingClassifier`, or with the string
+        ``"-1"``, or choose a marker of your own (``unlabelled_marker="?"``).
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels (``-1`` excluded).
+        Class labels (``unlabelled_marker`` excluded).
+    n_unlabelled_ : int
+        Number of rows of the last fit's ``y`` taken as unlabelled.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -483,6 +526,25 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         stage, then the head on its code (``kind="head"``), then the fine-tuning
         or end-to-end stage. Keys as in `StackedAutoencoder`, ``score`` being
         training accuracy for the classification stages.
+    loss_curve_ : list of float
+        Training loss (cross-entropy plus penalty, on the labelled rows) of each
+        epoch of the last stage of the fit: in ``"frozen"`` mode the head on the
+        top code, trained over the frozen encoder; otherwise the ``"finetune"`` or
+        ``"end_to_end"`` stage. So, as in `~sklearn.neural_network.MLPClassifier`,
+        it is the loss of the fitted network while it trained; the pretraining
+        stages' reconstruction losses are in ``history_`` (and
+        ``autoencoder_.loss_curve_``).
+    n_iter_ : int
+        Epochs run by that last stage: the length of ``loss_curve_``.
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping`` (see
+        ``best_validation_score_``).
+    validation_scores_ : list of float or None
+        With ``early_stopping``, the validation accuracy of each epoch of that
+        last stage; ``None`` otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``; ``None``
+        otherwise.
 
     See Also
     --------
@@ -504,7 +566,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     >>> from sklearn.datasets import make_blobs
     >>> from sklearn_greedy import AutoencoderPretrainedClassifier
     >>> X, y = make_blobs(n_samples=300, centers=3, random_state=0)
-    >>> y_partial = np.where(np.arange(300) % 10 == 0, y, -1)  # 10% labelled
+    >>> y_partial = np.where(np.arange(300) % 5 == 0, y, -1)  # 20% labelled
     >>> clf = AutoencoderPretrainedClassifier(n_layers=2, epochs=10, random_state=0)
     >>> clf.fit(X, y_partial).classes_
     array([0, 1, 2])
@@ -515,6 +577,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         **BaseGreedyNetwork._parameter_constraints,
         **_AUTOENCODER_CONSTRAINTS,
         "staged_heads": ["boolean"],
+        "unlabelled_marker": [numbers.Integral, str, None],
     }
 
     def __init__(
@@ -542,6 +605,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         masking_noise=0.0,
         gaussian_noise=0.0,
         staged_heads=False,
+        unlabelled_marker=-1,
     ):
         super().__init__(
             n_layers=n_layers,
@@ -568,9 +632,15 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         self.masking_noise = masking_noise
         self.gaussian_noise = gaussian_noise
         self.staged_heads = staged_heads
+        self.unlabelled_marker = unlabelled_marker
 
-    def _stages_requested(self):
-        return self.staged_heads and self.mode != "end_to_end"
+    def _no_stages_reason(self):
+        if self.mode != "end_to_end" and not self.staged_heads:
+            return (
+                "the staged methods need a head trained on the code of every depth, and "
+                "only the top depth has one: fit with staged_heads=True."
+            )
+        return super()._no_stages_reason()
 
     def _warm_started(self, widths):
         # After an "end_to_end" fit there is no autoencoder to grow: start over.
@@ -587,7 +657,8 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             Training data, labelled and unlabelled rows. Sparse matrices are not
             supported.
         y : array-like of shape (n_samples,)
-            Class labels; ``-1`` marks an unlabelled row.
+            Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
+            unlabelled row.
 
         Returns
         -------
@@ -599,18 +670,90 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     def _validate_fit_data(self, X, y, warm):
         """``X``, which rows are labelled, their class indices, and the classes."""
         X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        check_classification_targets(y)
-        labelled = ~_is_unlabelled(y)
+        labelled = self._labelled_rows(y)
+        # Checked on the labelled rows only: string labels with unlabelled rows are an
+        # object array mixing strings and -1, which is no classification target as a whole.
+        check_classification_targets(y[labelled])
+        n_unlabelled = len(y) - int(labelled.sum())
+        note = "" if n_unlabelled == 0 else _unlabelled_note(self.unlabelled_marker)
+        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
+        if self.verbose and self.unlabelled_marker is not None:
+            print(
+                f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
+                f"(y == {self.unlabelled_marker!r}): they are not a class, and score "
+                "leaves them out.",
+                flush=True,
+            )
+        return X, labelled, y_encoded, classes
+
+    def _labelled_rows(self, y):
+        """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
+        labelled = ~_is_unlabelled(y, self.unlabelled_marker)
         if not labelled.any():
             raise ValueError(
-                "y has no labelled rows: every label is -1 (unlabelled). The head "
-                "needs labelled rows; to learn from unlabelled data alone, use "
-                "StackedAutoencoder."
+                f"y has no labelled rows: every label is {self.unlabelled_marker!r} "
+                "(unlabelled). The head needs labelled rows; to learn from unlabelled data "
+                "alone, use StackedAutoencoder."
             )
-        check_classification_targets(y[labelled])
-        note = "" if labelled.all() else _UNLABELLED_NOTE
-        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
-        return X, labelled, y_encoded, classes
+        return labelled
+
+    def _labelled_part(self, X, y, sample_weight=None):
+        """The labelled rows of ``X``, ``y`` and ``sample_weight``, for scoring."""
+        # Bad X is reported as every method reports it, before the rows are picked;
+        # X itself is passed on as given, feature names and all.
+        self._check_X(X)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y, sample_weight)
+        rows = np.flatnonzero(self._labelled_rows(y))
+        if sample_weight is not None:
+            sample_weight = _safe_indexing(np.asarray(sample_weight), rows)
+        return _safe_indexing(X, rows), y[rows], sample_weight
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on the labelled rows of ``(X, y)``.
+
+        Rows labelled ``unlabelled_marker`` (``-1`` by default) are left out, so
+        that `~sklearn.model_selection.cross_val_score` and
+        `~sklearn.model_selection.GridSearchCV` with their default scoring measure
+        the labelled rows of each test fold. A named scorer (``scoring="accuracy"``)
+        counts unlabelled rows as errors: see the user guide, "Semi-supervised data
+        in cross-validation".
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples, labelled and unlabelled.
+        y : array-like of shape (n_samples,)
+            True labels; ``unlabelled_marker`` marks an unlabelled row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``predict`` on the labelled rows.
+        """
+        return super().score(*self._labelled_part(X, y, sample_weight))
+
+    @staged_method
+    def staged_score(self, X, y):
+        """Accuracy on the labelled rows of the network cut at each depth.
+
+        Unlabelled rows are left out, as in `score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            True labels of X; ``unlabelled_marker`` marks an unlabelled row.
+
+        Yields
+        ------
+        score : float
+        """
+        X, y, _ = self._labelled_part(X, y)
+        yield from super().staged_score(X, y)
 
     def _stage_kinds(self, depth):
         if self.staged_heads or depth == self.n_layers:
@@ -635,6 +778,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         staged = self.staged_heads and autoencoder is not None
         return {
             "classes_": classes,
+            "n_unlabelled_": int(np.count_nonzero(~labelled)),
             "autoencoder_": autoencoder,
             **coefs_and_intercepts(network),
             "_staged_layers": list(autoencoder._staged_layers) if staged else [],
@@ -700,13 +844,24 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         return autoencoder
 
 
-_UNLABELLED_NOTE = (
-    " Rows labelled -1 are unlabelled (scikit-learn's semi-supervised convention) "
-    "and are not a class."
-)
+def _unlabelled_note(marker):
+    convention = " (scikit-learn's semi-supervised convention)" if marker == -1 else ""
+    return (
+        f" Rows labelled {marker!r} are unlabelled{convention} and are not a class; "
+        f"set unlabelled_marker=None if {marker!r} is a class."
+    )
 
 
-def _is_unlabelled(y):
-    if y.dtype.kind in "iuf":
-        return y == -1
-    return np.array([label == -1 or label == "-1" for label in y], dtype=bool)
+def _is_unlabelled(y, marker):
+    """Boolean mask of the rows of ``y`` labelled ``marker`` (None: no row)."""
+    if marker is None:
+        return np.zeros(len(y), dtype=bool)
+    if y.dtype.kind in "biuf":
+        return np.zeros(len(y), dtype=bool) if isinstance(marker, str) else y == marker
+    # Strings or objects. A list of labels mixing strings and -1 becomes an array of
+    # strings, "-1" included, so the marker's text marks a row too.
+    text = str(marker)
+    return np.array(
+        [label == text if isinstance(label, str) else bool(label == marker) for label in y],
+        dtype=bool,
+    )

@@ -9,13 +9,13 @@ that say what their data are, which stages each depth has and how those train.
 
 import functools
 import numbers
+import types
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
@@ -50,6 +50,33 @@ def fit_atomically(fit):
             raise
 
     return wrapper
+
+
+class staged_method:
+    """Decorator of the staged methods: present only when the fit has stages.
+
+    What `~sklearn.utils.metaestimators.available_if` does, except that the
+    ``AttributeError`` says why the method is missing and what to use instead
+    (`BaseGreedyNetwork._no_stages_reason`): ``available_if`` raises a bare "has no
+    attribute" and keeps the reason, at best, in the exception's cause.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __set_name__(self, owner, name):
+        self.name = name
+
+    def __get__(self, estimator, owner=None):
+        if estimator is None:  # on the class: the plain function, for help() and docs
+            return self.method
+        reason = estimator._no_stages_reason()
+        if reason is not None:
+            raise AttributeError(
+                f"This {type(estimator).__name__!r} has no attribute {self.name!r}: {reason}"
+            )
+        return types.MethodType(self.method, estimator)
 
 
 # Initializers every Keras 3 has; any other name is checked by Keras itself.
@@ -242,6 +269,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         )
         fitted = self._fit_stages(data, widths, runner, warm)
         self._set_fitted(n_layers_=self.n_layers, history_=runner.history, **fitted)
+        runner.warn_if_unconverged()
         return self
 
     @abstractmethod
@@ -280,6 +308,71 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             validation=validation,
             **noise,
         )
+
+    # -- MLPClassifier's attributes, read off history_ ------------------------------
+    #
+    # They describe the last stage of the fit, the one that trained the output layer
+    # of the final network with the estimator's own objective (the last greedy stage
+    # in "frozen" mode, the head of the autoencoder classifier, the "finetune" or
+    # "end_to_end" stage), so that, as in MLPClassifier, loss_curve_ is the loss of
+    # the fitted network while it trained. Concatenated over stages the losses would
+    # mix objectives (reconstruction, smaller networks' cross-entropy) into one
+    # meaningless curve; every stage's own curve is in history_.
+
+    def _last_stage(self):
+        check_is_fitted(self)
+        return self.history_[-1]
+
+    @property
+    def loss_curve_(self):
+        """Training loss of the last stage of the fit, one value per epoch."""
+        return list(self._last_stage()["loss"])
+
+    @property
+    def n_iter_(self):
+        """Epochs the last stage of the fit ran: the length of ``loss_curve_``."""
+        return int(self._last_stage()["epochs"])
+
+    @property
+    def best_loss_(self):
+        """Smallest value of ``loss_curve_``; ``None`` with early stopping, as in
+        `MLPClassifier` (see ``best_validation_score_``)."""
+        record = self._last_stage()
+        return None if record["validation_score"] else float(min(record["loss"]))
+
+    @property
+    def validation_scores_(self):
+        """Validation score of the last stage, per epoch, with early stopping; else ``None``."""
+        return list(self._last_stage()["validation_score"]) or None
+
+    @property
+    def best_validation_score_(self):
+        """Best of ``validation_scores_``, with early stopping; else ``None``."""
+        scores = self._last_stage()["validation_score"]
+        return float(max(scores)) if scores else None
+
+    # -- the staged API's availability ----------------------------------------------
+
+    # The fitted attribute holding one trained network top per depth.
+    _staged_attribute = "_staged_heads"
+
+    def _no_stages_reason(self):
+        """Why the staged methods are not available, or None if they are."""
+        if self.mode == "end_to_end":
+            return (
+                "mode='end_to_end' trains every layer at once, so no network of a smaller "
+                "depth is trained on the way. Fit with mode='frozen' or 'finetune' for the "
+                "staged methods, or fit one estimator per depth (GridSearchCV over "
+                "n_layers, drawn by DepthCurveDisplay.from_cv_results)."
+            )
+        staged = getattr(self, self._staged_attribute, None)
+        if staged is not None and len(staged) != self.n_layers_:
+            return (
+                "the fitted network has no trained stage at some depths (it was fitted "
+                "with other settings, e.g. grown by warm_start from an 'end_to_end' fit). "
+                "Refit it with the current parameters and warm_start=False."
+            )
+        return None
 
     def _set_fitted(self, **fitted):
         """Publish a finished fit at once, so a failed fit leaves nothing half-done."""
@@ -396,16 +489,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def _stages_requested(self):
-        return self.mode != "end_to_end"
-
-    def _has_stages(self):
-        # A warm start on top of an "end_to_end" fit has no greedy stages to show.
-        return self._stages_requested() and (
-            not hasattr(self, "_staged_heads") or len(self._staged_heads) == self.n_layers_
-        )
-
-    @available_if(_has_stages)
+    @staged_method
     def staged_predict_proba(self, X):
         """Class probabilities of the network cut at each depth.
 
@@ -428,7 +512,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
             features = hidden_outputs([layer], features, self.activation)
             yield self._softmax(network_outputs([head], features, self.activation))
 
-    @available_if(_has_stages)
+    @staged_method
     def staged_predict(self, X):
         """Predicted labels of the network cut at each depth.
 
@@ -445,7 +529,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         for proba in self.staged_predict_proba(X):
             yield self.classes_[np.argmax(proba, axis=1)]
 
-    @available_if(_has_stages)
+    @staged_method
     def staged_score(self, X, y):
         """Accuracy of the network cut at each depth.
 

@@ -12,10 +12,10 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ._engine import dense_forward, initial_layer, train_stage
-from ._quiet_tensorflow import keras_and_tensorflow
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
 # Dense layer is by default, whatever initializer the hidden layers use.
@@ -82,6 +82,8 @@ class StageRunner:
         self.history = list(history)
         self._planned = list(plan)
         self.n_stages = len(self.history) + len(self._planned)
+        self._unconverged = []  # records of this fit's stages that ran out of epochs
+        self._batch_size_warned = False
 
     def seed_for(self, kind, depth, purpose):
         return stage_seed(self.seed, kind, depth, purpose)
@@ -162,6 +164,13 @@ class StageRunner:
         estimator = self.estimator
         config = estimator._training_config(finetune)
         number = len(self.history) + 1
+        if config.batch_size > len(x) and not self._batch_size_warned:
+            self._batch_size_warned = True
+            warn_at_caller(
+                f"batch_size={config.batch_size} is larger than the {len(x)} rows that stage "
+                f"{number} ({kind}, depth {depth}) trains on: it is clipped to the number of "
+                "rows of each stage. This warning is given once per fit."
+            )
         result = train_stage(
             layers,
             x,
@@ -194,35 +203,88 @@ class StageRunner:
             "seconds": result.seconds,
         }
         self.history.append(record)
-        self._log(record, loss)
+        self._criterion = (config.n_iter_no_change, config.tol)
+        if not converged(record, *self._criterion):
+            self._unconverged.append(record)
+        self._log(record, loss, config.epochs)
         return result.layers
 
-    def _log(self, record, loss):
+    def warn_if_unconverged(self):
+        """One `ConvergenceWarning` naming every stage of this fit that ran out of
+        epochs before it converged, as `MLPClassifier` warns at ``max_iter``."""
+        if not self._unconverged:
+            return
+        stages = [
+            f"{record['stage']} ({record['kind']}, depth {record['depth']})"
+            for record in self._unconverged
+        ]
+        listed = stages[0] if len(stages) == 1 else f"{', '.join(stages[:-1])} and {stages[-1]}"
+        n_iter_no_change, tol = self._criterion
+        fine_tuned = any(record["kind"] == "finetune" for record in self._unconverged)
+        measure = (
+            "validation score" if self._unconverged[0]["validation_score"] else "training loss"
+        )
+        warn_at_caller(
+            f"{type(self.estimator).__name__}: maximum epochs reached and the optimization "
+            f"hasn't converged yet in stage{'s' * (len(stages) > 1)} {listed} of "
+            f"{self.n_stages}: the {measure} still improved by more than tol={tol} within "
+            f"the last n_iter_no_change={n_iter_no_change} epochs. Raise "
+            f"{'epochs, finetune_epochs' if fine_tuned else 'epochs'} or learning_rate, or "
+            "standardize X (StandardScaler) if it is not.",
+            ConvergenceWarning,
+        )
+
+    def _log(self, record, loss, max_epochs):
         verbose = self.estimator.verbose
         if not verbose:
             return
-        name = type(self.estimator).__name__
+        prefix = f"[{type(self.estimator).__name__}] stage {record['stage']}/{self.n_stages}"
+        if verbose >= 2:
+            # The stage ran compiled, so its epochs are printed once it is done, as
+            # plain lines (MLPClassifier's "Iteration n, loss = ..."), not a progress bar.
+            validation = record["validation_score"]
+            for epoch, value in enumerate(record["loss"], start=1):
+                line = f"{prefix}, epoch {epoch}/{max_epochs}, loss {value:.4f}"
+                if validation:
+                    line += f", validation score {validation[epoch - 1]:.4f}"
+                print(line)
         score = (
             f"train accuracy {record['score']:.4f}"
             if loss == "softmax"
             else f"reconstruction MSE {-record['score']:.4f}"
         )
         print(
-            f"[{name}] stage {record['stage']}/{self.n_stages} ({record['kind']}, depth "
-            f"{record['depth']}): loss {record['loss'][-1]:.4f}, {score}, "
-            f"{record['epochs']} epochs, {record['seconds']:.2f} s",
+            f"{prefix} ({record['kind']}, depth {record['depth']}): loss "
+            f"{record['loss'][-1]:.4f}, {score}, {record['epochs']} epochs, "
+            f"{record['seconds']:.2f} s",
             flush=True,
         )
-        if verbose >= 2:
-            _print_epochs(record)
 
 
-def _print_epochs(record):
-    # The stage ran compiled, so its epochs are reported once it is done.
-    keras, _ = keras_and_tensorflow()
-    bar = keras.utils.Progbar(record["epochs"], stateful_metrics=["loss"])
-    for epoch, value in enumerate(record["loss"], start=1):
-        bar.update(epoch, values=[("loss", value)])
+def converged(record, n_iter_no_change, tol):
+    """Whether a stage met its stopping criterion before its epochs ran out.
+
+    Without early stopping this is `MLPClassifier`'s: the training loss failed to
+    improve on the best loss so far by ``tol`` for more than ``n_iter_no_change``
+    consecutive epochs (where `MLPClassifier` would have stopped). With early
+    stopping it is the rule the stage stopped by: the validation score failed to
+    improve by ``tol`` for ``n_iter_no_change`` epochs.
+    """
+    if record["validation_score"]:
+        best, no_improvement = -np.inf, 0
+        for score in record["validation_score"]:
+            no_improvement = 0 if score > best + tol else no_improvement + 1
+            best = max(best, score)
+            if no_improvement >= n_iter_no_change:
+                return True
+        return False
+    best, no_improvement = np.inf, 0
+    for loss in record["loss"]:
+        no_improvement = no_improvement + 1 if loss > best - tol else 0
+        best = min(best, loss)
+        if no_improvement > n_iter_no_change:
+            return True
+    return False
 
 
 def training_score(layers, x, target, loss, activation):

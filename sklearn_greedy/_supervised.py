@@ -15,6 +15,12 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
     (Bengio et al., 2007). The frozen layers' outputs are computed once per stage,
     not once per step.
 
+    Like `~sklearn.neural_network.MLPClassifier` it trains on X as given, and the
+    defaults below (SGD at ``learning_rate=0.01``, ReLU layers) assume features of
+    unit scale: standardize X (`~sklearn.preprocessing.StandardScaler` in a
+    `~sklearn.pipeline.Pipeline`) unless it already is. On raw features of large
+    scale the stages can settle on predicting the majority class.
+
     Parameters
     ----------
     n_layers : int, default=3
@@ -67,7 +73,9 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         bit-identical refits on the same machine, and a fit with ``n_layers=k``
         is then the first ``k`` stages of a deeper fit.
     verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also every epoch's loss.
+        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
+        (and validation score), printed when the stage ends: a stage runs as one
+        compiled loop.
 
     Attributes
     ----------
@@ -91,6 +99,26 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         (validation accuracy per epoch, with ``early_stopping``), ``score``
         (training accuracy at the end of the stage), ``epochs`` (run) and
         ``seconds``.
+    loss_curve_ : list of float
+        Training loss (cross-entropy plus penalty) of each epoch of the last
+        stage of the fit: in ``"frozen"`` mode the last greedy stage, which
+        trained the final network's top hidden layer and output layer over the
+        frozen layers below; otherwise the ``"finetune"`` or ``"end_to_end"``
+        stage. So, as in `~sklearn.neural_network.MLPClassifier`, it is the loss
+        of the fitted network while it trained. The stages' losses are not
+        concatenated: they are losses of different networks. Every stage's own
+        curve is in ``history_``.
+    n_iter_ : int
+        Epochs run by that last stage: the length of ``loss_curve_``.
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``, as in
+        `~sklearn.neural_network.MLPClassifier` (see ``best_validation_score_``).
+    validation_scores_ : list of float or None
+        With ``early_stopping``, the validation accuracy of each epoch of that
+        last stage; ``None`` otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``: the score of
+        the weights the stage kept; ``None`` otherwise.
 
     See Also
     --------

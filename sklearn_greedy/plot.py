@@ -8,6 +8,7 @@ from collections import defaultdict
 
 import numpy as np
 from sklearn.base import is_classifier
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 __all__ = ["DepthCurveDisplay"]
@@ -136,10 +137,12 @@ class DepthCurveDisplay:
 
         A classifier is scored by accuracy (its ``staged_score``), a
         `~sklearn_greedy.StackedAutoencoder` by reconstruction error (minus its ``staged_score``).
+        A `~sklearn.pipeline.Pipeline` ending in one of them is plotted through
+        its last step, X passing through the steps before it.
 
         Parameters
         ----------
-        estimator : fitted estimator with ``staged_score``
+        estimator : fitted estimator with ``staged_score``, or a Pipeline ending in one
             `~sklearn_greedy.GreedyLayerwiseClassifier` (not in ``"end_to_end"`` mode),
             `AutoencoderPretrainedClassifier` fitted with ``staged_heads=True``, or
             `StackedAutoencoder`.
@@ -161,13 +164,20 @@ class DepthCurveDisplay:
         display : DepthCurveDisplay
         """
         check_is_fitted(estimator)
-        if not hasattr(estimator, "staged_score"):
-            raise ValueError(
-                f"{type(estimator).__name__} has no staged_score here: use a greedy "
-                "mode (not 'end_to_end'), and staged_heads=True for "
-                "AutoencoderPretrainedClassifier."
-            )
         data_sets = [(X, y)] if X_test is None else [(X, y), (X_test, y_test)]
+        if isinstance(estimator, Pipeline):
+            steps_before, estimator = estimator[:-1], estimator[-1]
+            data_sets = [(steps_before.transform(X), y) for X, y in data_sets]
+        if not hasattr(type(estimator), "staged_score"):
+            raise ValueError(
+                f"{type(estimator).__name__} has no staged_score: from_estimator needs a "
+                "fitted estimator of sklearn_greedy, or a Pipeline ending in one."
+            )
+        try:
+            estimator.staged_score  # noqa: B018
+        except AttributeError as error:  # its message says why, and what to use instead
+            message = f"DepthCurveDisplay.from_estimator reads staged_score. {error}"
+            raise ValueError(message) from error
         sign, score_name = (
             (1, "Accuracy") if is_classifier(estimator) else (-1, "Reconstruction MSE")
         )

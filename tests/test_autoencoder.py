@@ -6,7 +6,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.metrics import accuracy_score, make_scorer
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -175,6 +176,100 @@ def test_all_unlabelled_is_an_error(blobs):
     X, y, _, _ = blobs
     with pytest.raises(ValueError, match="y has no labelled rows"):
         AutoencoderPretrainedClassifier(**FAST).fit(X, np.full(len(y), -1))
+
+
+def test_minus_one_is_a_class_when_no_marker_is_set(small_blobs):
+    X, y = small_blobs
+    y = y - 1  # classes -1, 0, 1
+    semi_supervised = AutoencoderPretrainedClassifier(**FAST).fit(X, y)
+    assert_array_equal(semi_supervised.classes_, [0, 1])
+    assert semi_supervised.n_unlabelled_ == np.count_nonzero(y == -1) == 40
+    supervised = AutoencoderPretrainedClassifier(unlabelled_marker=None, **FAST).fit(X, y)
+    assert_array_equal(supervised.classes_, [-1, 0, 1])
+    assert supervised.n_unlabelled_ == 0
+    assert supervised.predict_proba(X).shape == (120, 3)
+    assert set(supervised.predict(X)) == {-1, 0, 1}
+
+
+def test_the_single_class_error_says_how_to_make_minus_one_a_class(small_blobs):
+    X, _ = small_blobs
+    y = np.where(np.arange(len(X)) % 2 == 0, 1, -1)  # labels in {-1, 1}
+    with pytest.raises(ValueError, match="set unlabelled_marker=None if -1 is a class"):
+        AutoencoderPretrainedClassifier(**FAST).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "marker, labels",
+    [
+        # scikit-learn's SelfTrainingClassifier's way: an object array, -1 an int.
+        (
+            -1,
+            lambda names, unlabelled: np.array(
+                [-1 if u else n for n, u in zip(names, unlabelled)], dtype=object
+            ),
+        ),
+        # A list mixing strings and -1 (numpy makes -1 the string "-1").
+        (-1, lambda names, unlabelled: [-1 if u else str(n) for n, u in zip(names, unlabelled)]),
+        ("?", lambda names, unlabelled: np.where(unlabelled, "?", names)),
+    ],
+    ids=["object array", "list", "own marker"],
+)
+def test_string_labels_with_unlabelled_rows(small_blobs, marker, labels):
+    X, y = small_blobs
+    unlabelled = np.arange(len(y)) % 3 == 0
+    names = np.array(["ant", "bee", "cat"])[y]
+    clf = AutoencoderPretrainedClassifier(unlabelled_marker=marker, **FAST)
+    clf.fit(X, labels(names, unlabelled))
+    assert clf.classes_.tolist() == ["ant", "bee", "cat"]
+    assert clf.n_unlabelled_ == np.count_nonzero(unlabelled)
+    # The same fit as with integer labels and -1.
+    with_integers = AutoencoderPretrainedClassifier(**FAST).fit(X, np.where(unlabelled, -1, y))
+    assert_array_equal(clf.predict_proba(X), with_integers.predict_proba(X))
+    assert_array_equal(clf.predict(X), np.array(["ant", "bee", "cat"])[with_integers.predict(X)])
+
+
+def test_score_leaves_the_unlabelled_rows_out(small_blobs):
+    X, y = small_blobs
+    y_partial = np.where(np.arange(len(y)) % 3 == 0, -1, y)
+    clf = AutoencoderPretrainedClassifier(staged_heads=True, **FAST).fit(X, y_partial)
+    labelled = y_partial != -1
+    expected = np.mean(clf.predict(X[labelled]) == y[labelled])
+    assert clf.score(X, y_partial) == pytest.approx(expected)
+    assert clf.score(X, y_partial) == clf.score(X[labelled], y[labelled])
+    assert list(clf.staged_score(X, y_partial)) == list(clf.staged_score(X[labelled], y[labelled]))
+    weights = np.linspace(0.5, 2, len(y))
+    assert clf.score(X, y_partial, sample_weight=weights) == pytest.approx(
+        np.average(clf.predict(X[labelled]) == y[labelled], weights=weights[labelled])
+    )
+    frame = pd.DataFrame(X)
+    assert clf.score(frame, pd.Series(y_partial)) == clf.score(X, y_partial)
+    with pytest.raises(ValueError, match="y has no labelled rows"):
+        clf.score(X, np.full(len(y), -1))
+
+
+def _labelled_accuracy(y_true, y_pred):
+    # The user guide's named scorer for semi-supervised data, with plain accuracy.
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    labelled = y_true != -1
+    return accuracy_score(y_true[labelled], y_pred[labelled])
+
+
+def test_cross_validation_measures_the_labelled_rows(small_blobs):
+    X, y = small_blobs
+    y_partial = np.where(np.arange(len(y)) % 3 == 0, -1, y)
+    clf = AutoencoderPretrainedClassifier(**FAST)
+    by_score = cross_val_score(clf, X, y_partial, cv=3)
+    by_named_scorer = cross_val_score(
+        clf, X, y_partial, cv=3, scoring=make_scorer(_labelled_accuracy)
+    )
+    assert_allclose(by_score, by_named_scorer)
+    # scoring="accuracy" counts every unlabelled row of a test fold as an error.
+    with_errors = cross_val_score(clf, X, y_partial, cv=3, scoring="accuracy")
+    folds = StratifiedKFold(3).split(X, y_partial)
+    assert_allclose(with_errors, by_score * [np.mean(y_partial[test] != -1) for _, test in folds])
+    search = GridSearchCV(clf, {"n_layers": [1, 2]}, cv=3).fit(X, y_partial)
+    assert search.best_score_ == pytest.approx(max(search.cv_results_["mean_test_score"]))
+    assert search.best_score_ > 0.7
 
 
 def test_staged_methods_need_staged_heads(blobs):

@@ -1,11 +1,17 @@
 """The estimators inside the scikit-learn code users write around them."""
 
+import contextlib
+import io
 import pickle
+import re
+import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -72,3 +78,18 @@ def test_pickled_pipeline_predicts_identically(blobs):
     pipe = make_pipeline(StandardScaler(), GreedyLayerwiseClassifier(n_layers=2, **FAST)).fit(X, y)
     restored = pickle.loads(pickle.dumps(pipe))
     assert_array_equal(restored.predict_proba(X_test), pipe.predict_proba(X_test))
+
+
+def test_the_readme_example_prints_what_it_computes():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    example = re.search(r"```python\n(.*?)```", readme, re.DOTALL).group(1)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        exec(compile(example, "README.md", "exec"), {})
+    lines = out.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:5]] == [
+        f"{depth} hidden layers" for depth in range(1, 6)
+    ]
+    assert lines[5].startswith("best: {'mode': ") and "cross-validated accuracy 0." in lines[5]
+    assert lines[6].startswith("its test accuracy: 0.")

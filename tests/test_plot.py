@@ -8,7 +8,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GridSearchCV  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 from sklearn_greedy import GreedyLayerwiseClassifier, StackedAutoencoder  # noqa: E402
 from sklearn_greedy.plot import DepthCurveDisplay  # noqa: E402
@@ -55,11 +58,30 @@ def test_from_estimator_on_an_autoencoder_plots_reconstruction_error(blobs):
     assert display.ax_.get_ylabel() == "Reconstruction MSE"
 
 
-def test_from_estimator_needs_staged_scores(blobs):
+def test_from_estimator_says_why_an_end_to_end_fit_has_no_curve(blobs):
     X, y, _, _ = blobs
     clf = GreedyLayerwiseClassifier(n_layers=1, mode="end_to_end", **FAST).fit(X, y)
-    with pytest.raises(ValueError, match="has no staged_score"):
+    with pytest.raises(
+        ValueError, match="has no attribute 'staged_score': mode='end_to_end' trains every layer"
+    ):
         DepthCurveDisplay.from_estimator(clf, X, y)
+
+
+def test_from_estimator_reads_a_pipeline_through_its_last_step(blobs):
+    X, y, X_test, y_test = blobs
+    pipe = make_pipeline(StandardScaler(), GreedyLayerwiseClassifier(n_layers=2, **FAST))
+    pipe.fit(X, y)
+    display = DepthCurveDisplay.from_estimator(pipe, X, y, X_test=X_test, y_test=y_test)
+    scaled, clf = pipe[0].transform(X_test), pipe[-1]
+    assert_allclose(display.lines_[1].get_ydata(), list(clf.staged_score(scaled, y_test)))
+    assert display.lines_[1].get_ydata()[-1] == pytest.approx(pipe.score(X_test, y_test))
+
+
+def test_from_estimator_names_an_estimator_without_stages(blobs):
+    X, y, _, _ = blobs
+    pipe = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="LogisticRegression has no staged_score: from_estim"):
+        DepthCurveDisplay.from_estimator(pipe, X, y)
 
 
 def test_from_cv_results_draws_one_line_per_mode(blobs):

@@ -1,6 +1,7 @@
 """Reliability: every bad input, divergence, interrupted fits, persistence across
 processes, determinism, and search on joblib's and Dask's parallel backends."""
 
+import numbers
 import pickle
 import subprocess
 import sys
@@ -164,7 +165,8 @@ def _bad_values(constraints):
         elif "verbose" in kinds:
             bad[name] = -1
         elif str in options:
-            bad[name] = 3
+            # Neither a str nor, where ints are allowed too, an int.
+            bad[name] = 1.5 if numbers.Integral in options else 3
     return bad
 
 

@@ -1,0 +1,254 @@
+"""What a fit tells its user, the way MLPClassifier does: progress lines, warnings,
+and the attributes read off ``history_``."""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    GreedyLayerwiseClassifier,
+    StackedAutoencoder,
+)
+from sklearn_greedy._stages import converged
+
+FAST = dict(n_layers=2, hidden_units=6, epochs=4, random_state=0)
+ESTIMATORS = [
+    GreedyLayerwiseClassifier(**FAST),
+    AutoencoderPretrainedClassifier(**FAST),
+    StackedAutoencoder(**FAST),
+]
+IDS = [type(est).__name__ for est in ESTIMATORS]
+
+
+def _fit(estimator, X, y, **params):
+    return clone(estimator).set_params(**params).fit(X, y)
+
+
+# -- verbose ------------------------------------------------------------------------
+
+EPOCH_LINE = re.compile(
+    r"\[(\w+)\] stage (\d+)/(\d+), epoch (\d+)/(\d+), loss (\d+\.\d{4})"
+    r"(, validation score (-?\d+\.\d{4}))?"
+)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_verbose_2_prints_one_plain_line_per_epoch(small_blobs, capsys, early_stopping):
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(
+        mode="finetune", verbose=2, early_stopping=early_stopping, n_iter_no_change=50, **FAST
+    ).fit(X, y)
+    out = capsys.readouterr().out
+    # Plain text, whatever the output is redirected to: no progress bar's control codes.
+    assert not re.search(r"[\x1b\r\b]", out)
+    epoch_lines = [EPOCH_LINE.fullmatch(line) for line in out.splitlines() if "epoch " in line]
+    assert all(epoch_lines)
+    expected = [
+        (record["stage"], epoch, value)
+        for record in clf.history_
+        for epoch, value in enumerate(record["loss"], start=1)
+    ]
+    assert [(int(m[2]), int(m[4])) for m in epoch_lines] == [(s, e) for s, e, _ in expected]
+    assert [float(m[6]) for m in epoch_lines] == [round(v, 4) for _, _, v in expected]
+    assert {m[3] for m in epoch_lines} == {"3"}
+    assert {m[5] for m in epoch_lines} == {"4"}
+    has_validation = {m[7] is not None for m in epoch_lines}
+    assert has_validation == {early_stopping}
+    # Each stage's epochs, then its summary line.
+    summaries = [line for line in out.splitlines() if "epoch " not in line]
+    assert len(summaries) == 3
+    first_summary = out.splitlines()[4]
+    assert first_summary.startswith("[GreedyLayerwiseClassifier] stage 1/3 (greedy, depth 1)")
+
+
+def test_verbose_1_prints_no_epoch_lines(small_blobs, capsys):
+    X, y = small_blobs
+    GreedyLayerwiseClassifier(verbose=1, **FAST).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "[GreedyLayerwiseClassifier] stage 1/2 (greedy, depth 1)",
+        "[GreedyLayerwiseClassifier] stage 2/2 (greedy, depth 2)",
+    ]
+
+
+def test_autoencoder_classifier_numbers_pretraining_and_heads_as_one_sequence(small_blobs, capsys):
+    X, y = small_blobs
+    y_partial = np.where(np.arange(len(y)) % 2 == 0, y, -1)
+    clf = AutoencoderPretrainedClassifier(
+        mode="finetune", staged_heads=True, verbose=2, **FAST
+    ).fit(X, y_partial)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "[AutoencoderPretrainedClassifier] 60 of 120 rows are unlabelled (y == -1): "
+        "they are not a class, and score leaves them out."
+    )
+    stage_lines = [re.match(r"\[\w+\] stage (\d+)/(\d+)[ ,]", line) for line in out[1:]]
+    assert all(stage_lines)
+    numbers = [int(m[1]) for m in stage_lines]
+    assert numbers == sorted(numbers) and set(numbers) == {1, 2, 3, 4, 5}
+    assert {int(m[2]) for m in stage_lines} == {5}
+    summaries = [line for line in out[1:] if "epoch " not in line]
+    assert [re.search(r"\((\w+), depth (\d)\)", line).groups() for line in summaries] == [
+        ("autoencoder", "1"),
+        ("head", "1"),
+        ("autoencoder", "2"),
+        ("head", "2"),
+        ("finetune", "2"),
+    ]
+    assert [record["stage"] for record in clf.history_] == [1, 2, 3, 4, 5]
+
+
+# -- ConvergenceWarning -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_unconverged_stages_are_named_in_one_warning_at_the_callers_line(small_blobs, estimator):
+    X, y = small_blobs
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = _fit(estimator, X, y, learning_rate=0.01, optimizer="sgd")
+    convergence = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert len(convergence) == 1
+    (warning,) = convergence
+    message = str(warning.message)
+    assert warning.filename == __file__
+    assert message.startswith(
+        f"{type(estimator).__name__}: maximum epochs reached and the optimization hasn't "
+        "converged yet in stages 1 ("
+    )
+    n_stages = len(fitted.history_)
+    assert f"and {n_stages} (" in message and f"of {n_stages}:" in message
+    assert "standardize X (StandardScaler)" in message
+
+
+def test_the_warning_names_only_the_unconverged_stages(small_blobs):
+    X, y = small_blobs
+    # A learning rate this small moves the loss by less than tol: converged, in
+    # MLPClassifier's sense, for the greedy stages; the fine-tuning stage's rate is
+    # large enough to keep improving.
+    clf = GreedyLayerwiseClassifier(
+        mode="finetune",
+        learning_rate=1e-9,
+        finetune_learning_rate=0.05,
+        n_iter_no_change=2,
+        **FAST,
+    )
+    with pytest.warns(ConvergenceWarning) as record:
+        clf.fit(X, y)
+    (warning,) = record
+    assert "in stage 3 (finetune, depth 2) of 3: the training loss" in str(warning.message)
+    assert "Raise epochs, finetune_epochs or learning_rate" in str(warning.message)
+
+
+def test_no_warning_when_every_stage_converged_or_stopped_early(small_blobs):
+    X, y = small_blobs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        GreedyLayerwiseClassifier(learning_rate=1e-9, n_iter_no_change=2, **FAST).fit(X, y)
+        stopped = GreedyLayerwiseClassifier(
+            learning_rate=1e-9, early_stopping=True, n_iter_no_change=2, **FAST
+        ).fit(X, y)
+    # Best at epoch 1, then two epochs without improvement.
+    assert [record["epochs"] for record in stopped.history_] == [3, 3]
+
+
+def test_convergence_follows_mlp_classifiers_rule():
+    def record(loss, validation=()):
+        return {"loss": list(loss), "validation_score": list(validation)}
+
+    # No improvement by more than tol for more than n_iter_no_change epochs.
+    assert converged(record([1.0, 0.5] + [0.49995] * 3), n_iter_no_change=2, tol=1e-4)
+    assert not converged(record([1.0, 0.5] + [0.49995] * 2), n_iter_no_change=2, tol=1e-4)
+    assert not converged(record(np.linspace(1, 0.5, 20)), n_iter_no_change=2, tol=1e-4)
+    # With early stopping, the validation score's rule, by which the stage stopped.
+    assert converged(record([1.0] * 4, [0.5, 0.6, 0.6, 0.6]), n_iter_no_change=2, tol=1e-4)
+    assert not converged(record([1.0] * 4, [0.5, 0.6, 0.6, 0.7]), n_iter_no_change=2, tol=1e-4)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_a_batch_size_larger_than_the_data_warns_once(small_blobs, estimator):
+    X, y = small_blobs
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the") as record:
+        _fit(estimator, X, y, batch_size=500)
+    assert len([w for w in record if "batch_size=" in str(w.message)]) == 1
+    assert record[0].filename == __file__
+    assert "stage 1 (" in str(record[0].message)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_class_docstrings_say_to_standardize_x_next_to_the_defaults(estimator):
+    doc = " ".join(type(estimator).__doc__.split())
+    advice = "standardize X (`~sklearn.preprocessing.StandardScaler` in a"
+    assert advice in doc
+    assert doc.index(advice) < doc.index("Parameters ----------")
+
+
+# -- MLPClassifier's attributes -------------------------------------------------------
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("mode", ["frozen", "finetune", "end_to_end"])
+def test_mlp_attributes_describe_the_last_stage(small_blobs, estimator, mode):
+    X, y = small_blobs
+    fitted = _fit(estimator, X, y, mode=mode, early_stopping=False)
+    last = fitted.history_[-1]
+    assert fitted.loss_curve_ == last["loss"]
+    assert fitted.n_iter_ == last["epochs"] == len(fitted.loss_curve_) == 4
+    assert fitted.best_loss_ == min(last["loss"])
+    assert fitted.validation_scores_ is None
+    assert fitted.best_validation_score_ is None
+    if mode != "frozen":
+        assert last["kind"] == mode
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+def test_mlp_attributes_with_early_stopping(small_blobs, estimator):
+    X, y = small_blobs
+    fitted = _fit(estimator, X, y, early_stopping=True, mode="frozen")
+    last = fitted.history_[-1]
+    assert fitted.validation_scores_ == last["validation_score"]
+    assert len(fitted.validation_scores_) == fitted.n_iter_
+    assert fitted.best_validation_score_ == max(last["validation_score"])
+    assert fitted.best_loss_ is None
+    assert fitted.loss_curve_ == last["loss"]
+
+
+def test_mlp_attributes_of_the_autoencoder_classifier_are_the_heads(small_blobs):
+    X, y = small_blobs
+    clf = AutoencoderPretrainedClassifier(**FAST).fit(X, y)
+    assert clf.history_[-1]["kind"] == "head"
+    assert clf.loss_curve_ == clf.history_[-1]["loss"]
+    assert clf.autoencoder_.loss_curve_ == clf.history_[-2]["loss"]
+
+
+def test_mlp_attributes_need_a_fit():
+    with pytest.raises(NotFittedError):
+        _ = GreedyLayerwiseClassifier().loss_curve_
+    assert not hasattr(StackedAutoencoder(), "n_iter_")
+
+
+# -- the staged methods' absence explained ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "estimator, reason",
+    [
+        (GreedyLayerwiseClassifier(mode="end_to_end", **FAST), "mode='end_to_end' trains every"),
+        (StackedAutoencoder(mode="end_to_end", **FAST), "mode='end_to_end' trains every"),
+        (AutoencoderPretrainedClassifier(**FAST), "fit with staged_heads=True"),
+    ],
+    ids=lambda value: type(value).__name__ if hasattr(value, "fit") else "",
+)
+def test_missing_staged_methods_say_why(small_blobs, estimator, reason):
+    X, y = small_blobs
+    fitted = clone(estimator).fit(X, y)
+    methods = ["staged_score"] + ["staged_predict"] * hasattr(fitted, "predict")
+    for name in methods:
+        assert not hasattr(fitted, name)
+        with pytest.raises(AttributeError, match=f"has no attribute '{name}': .*{reason}"):
+            getattr(fitted, name)
