@@ -578,6 +578,9 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         **_AUTOENCODER_CONSTRAINTS,
         "staged_heads": ["boolean"],
         "unlabelled_marker": [numbers.Integral, str, None],
+        "head_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "reconstruction_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "entropy_weight": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -606,6 +609,9 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         gaussian_noise=0.0,
         staged_heads=False,
         unlabelled_marker=-1,
+        head_max_iter=1000,
+        reconstruction_weight=1.0,
+        entropy_weight=0.0,
     ):
         super().__init__(
             n_layers=n_layers,
@@ -633,6 +639,9 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         self.gaussian_noise = gaussian_noise
         self.staged_heads = staged_heads
         self.unlabelled_marker = unlabelled_marker
+        self.head_max_iter = head_max_iter
+        self.reconstruction_weight = reconstruction_weight
+        self.entropy_weight = entropy_weight
 
     def _no_stages_reason(self):
         if self.mode != "end_to_end" and not self.staged_heads:
@@ -769,11 +778,23 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
         else:
             autoencoder, heads = self._pretrain(
-                X, X_train, y_train, validation, len(classes), widths, runner, warm
+                X, X_train, y_train, len(classes), widths, runner, warm
             )
             layers, head = autoencoder._encoder_layers(), heads[-1]
         network = [*layers, head]
-        if self.mode != "frozen":
+        if self.mode == "finetune" and (self.reconstruction_weight or self.entropy_weight):
+            noise = {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
+            trained = runner.train_semi_supervised(
+                [*network, *autoencoder._decoder_layers()],
+                X,
+                X_train,
+                y_train,
+                n_encoder_layers=len(layers),
+                validation=validation,
+                **noise,
+            )
+            network = trained[: len(network)]
+        elif self.mode != "frozen":
             network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
         staged = self.staged_heads and autoencoder is not None
         return {
@@ -785,36 +806,22 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             "_staged_heads": heads if staged else [],
         }
 
-    def _pretrain(self, X, X_train, y_train, validation, n_classes, widths, runner, warm):
+    def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
         """Grow the autoencoder on every row of X, with a head on the labelled rows'
         codes after each stage that has one; returns the fitted autoencoder and the
         heads."""
         autoencoder = self._autoencoder(runner.seed, warm)
         encoder = autoencoder._encoder_layers() if warm else []
         codes = hidden_features(encoder, X_train, self.activation)
-        val_codes = (
-            None
-            if validation is None
-            else hidden_features(encoder, validation[0], self.activation)
-        )
         heads = list(self._staged_heads) if warm and self.staged_heads else []
 
         def train_head(depth, layer):
-            nonlocal codes, val_codes
+            nonlocal codes
             codes = hidden_features([layer], codes, self.activation)
-            if validation is not None:
-                val_codes = hidden_features([layer], val_codes, self.activation)
             if "head" in self._stage_kinds(depth):
-                (head,) = runner.train(
-                    [runner.new_layer(codes.shape[1], n_classes, "head", depth, "head")],
-                    codes,
-                    y_train,
-                    loss="softmax",
-                    kind="head",
-                    depth=depth,
-                    validation=None if validation is None else (val_codes, validation[1]),
+                heads.append(
+                    runner.solve_head(codes, y_train, n_classes, kind="head", depth=depth)
                 )
-                heads.append(head)
 
         data = autoencoder._validate_fit_data(X, None, warm)
         fitted = autoencoder._fit_stages(data, widths, runner, warm, after_stage=train_head)

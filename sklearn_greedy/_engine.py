@@ -151,7 +151,6 @@ def train_stage(
     -------
     StageResult
     """
-    start = time.perf_counter()
     _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
@@ -159,14 +158,109 @@ def train_stage(
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     if validation is None:
         validation = (x[:0], target[:0])
+    return _run(
+        loop,
+        layers,
+        (tf.constant(x, dtype=_FLOAT), tf.constant(target, dtype=target_dtype)),
+        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype=target_dtype)),
+        _hyperparameters(config, masking_noise, gaussian_noise),
+        seed,
+        early_stopping,
+    )
+
+
+def train_semi_supervised(
+    layers,
+    x,
+    x_labelled,
+    y_labelled,
+    *,
+    n_encoder_layers,
+    activation,
+    config,
+    seed,
+    reconstruction_weight,
+    entropy_weight,
+    validation=None,
+    masking_noise=0.0,
+    gaussian_noise=0.0,
+):
+    """Train encoder, softmax head and decoder jointly on labelled and unlabelled rows.
+
+    Each step takes a mini-batch of ``x`` (every row, in a shuffled order per
+    epoch) and as many labelled rows drawn at random, and minimises
+
+    cross-entropy(labelled rows)
+    + ``reconstruction_weight`` * squared error of the decoder's reconstruction
+      of the mini-batch from its (corrupted) code
+    + ``entropy_weight`` * entropy of the head's prediction on the mini-batch,
+
+    the joint objective of Ranzato & Szummer (2008) and of the ladder network's
+    top layer (Rasmus et al., 2015), with Grandvalet & Bengio's (2005) entropy
+    minimisation.
+
+    Parameters
+    ----------
+    layers : list of (kernel, bias) pairs
+        The encoder's ``n_encoder_layers`` hidden layers, then the head, then the
+        decoder (hidden layers, then a linear output of ``x``'s width).
+    x : ndarray of shape (n_samples, n_features)
+        Every training row, labelled or not.
+    x_labelled, y_labelled : ndarray
+        The labelled rows and their class indices.
+    n_encoder_layers : int
+    activation : str
+    config : TrainingConfig
+    seed : int
+    reconstruction_weight, entropy_weight : float
+    validation : tuple of (x_val, y_val), optional
+        Held-out labelled rows, scored by accuracy each epoch when early stopping.
+    masking_noise, gaussian_noise : float
+        Corruption of the mini-batch of ``x`` before it is encoded.
+
+    Returns
+    -------
+    StageResult
+    """
+    _, tf = keras_and_tensorflow()
+    corrupt = masking_noise > 0 or gaussian_noise > 0
+    early_stopping = bool(config.early_stopping and validation is not None)
+    loop = _compiled_semi_supervised_loop(
+        n_encoder_layers,
+        len(layers) - n_encoder_layers - 1,
+        activation,
+        config.optimizer,
+        corrupt,
+        early_stopping,
+    )
+    if validation is None:
+        validation = (x_labelled[:0], y_labelled[:0])
+    hyper = _hyperparameters(config, masking_noise, gaussian_noise)
+    return _run(
+        loop,
+        layers,
+        (
+            tf.constant(x, dtype=_FLOAT),
+            tf.constant(x_labelled, dtype=_FLOAT),
+            tf.constant(y_labelled, dtype="int32"),
+        ),
+        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype="int32")),
+        tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
+        seed,
+        early_stopping,
+    )
+
+
+def _run(loop, layers, data, validation, hyper, seed, early_stopping):
+    """Call a compiled loop and collect its `StageResult`."""
+    _, tf = keras_and_tensorflow()
+    start = time.perf_counter()
     # The compiled loop takes the weights flat: the one place they are not pairs.
     out_weights, losses, validation_scores, n_epochs, diverged = loop(
         [tf.constant(w, dtype=_FLOAT) for layer in layers for w in layer],
-        tf.constant(x, dtype=_FLOAT),
-        tf.constant(target, dtype=target_dtype),
-        tf.constant(validation[0], dtype=_FLOAT),
-        tf.constant(validation[1], dtype=target_dtype),
-        _hyperparameters(config, masking_noise, gaussian_noise),
+        data,
+        validation,
+        hyper,
         tf.constant(int(seed), dtype="int64"),
     )
     n_epochs = int(n_epochs)
@@ -184,8 +278,8 @@ def train_stage(
 
 
 def _hyperparameters(config, masking_noise, gaussian_noise):
-    # One float vector, so that new values never mean a new trace.
     _, tf = keras_and_tensorflow()
+    # One float vector, so that new values never mean a new trace.
     return tf.constant(
         [
             config.learning_rate,
@@ -202,33 +296,137 @@ def _hyperparameters(config, masking_noise, gaussian_noise):
     )
 
 
+def _dense_stack(params, h, first, count, act, last_linear):
+    """Layers ``first .. first + count - 1`` of the flat ``params`` applied to ``h``."""
+    keras, _ = keras_and_tensorflow()
+    ops = keras.ops
+    for i in range(first, first + count):
+        h = ops.add(ops.matmul(h, params[2 * i]), params[2 * i + 1])
+        if not (last_linear and i == first + count - 1):
+            h = act(h)
+    return h
+
+
+def _corrupted(xb, step_seed, mask_rate, noise_std):
+    _, tf = keras_and_tensorflow()
+    keep = tf.random.stateless_uniform(tf.shape(xb), step_seed) >= mask_rate
+    xb = tf.where(keep, xb, tf.zeros_like(xb))
+    return xb + noise_std * tf.random.stateless_normal(tf.shape(xb), step_seed + 1)
+
+
+def _accuracy(logits, labels):
+    keras, _ = keras_and_tensorflow()
+    predicted = keras.ops.cast(keras.ops.argmax(logits, axis=1), "int32")
+    return keras.ops.mean(keras.ops.cast(keras.ops.equal(predicted, labels), _FLOAT))
+
+
+def _cross_entropy(logits, labels):
+    keras, _ = keras_and_tensorflow()
+    return keras.ops.mean(
+        keras.ops.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    )
+
+
 @cache
 def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stopping):
-    """The whole-stage training loop for one kind of stage, traced once."""
+    """The whole-stage training loop of a stack of dense layers, traced once."""
     keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
-    n_tensors = 2 * n_layers
     ops = keras.ops
 
     def forward(params, x):
-        h = x
-        for i in range(n_layers):
-            h = ops.add(ops.matmul(h, params[2 * i]), params[2 * i + 1])
-            if i < n_layers - 1:
-                h = act(h)
-        return h
+        return _dense_stack(params, x, 0, n_layers, act, last_linear=True)
 
-    def data_loss(out, t):
+    def batch_loss(params, data, idx, step_seed, hyper):
+        x, target = data
+        xb = tf.gather(x, idx)
+        tb = tf.gather(target, idx)
+        if corrupt:
+            xb = _corrupted(xb, step_seed, tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT))
+        out = forward(params, xb)
         if loss == "softmax":
-            return ops.mean(ops.sparse_categorical_crossentropy(t, out, from_logits=True))
-        return ops.mean(ops.square(ops.subtract(out, t)))
+            return _cross_entropy(out, tb)
+        return ops.mean(ops.square(ops.subtract(out, tb)))
 
-    def score(out, t):
+    def validation_score(params, validation):
         # Higher is better, as for scikit-learn scorers: accuracy or -MSE.
+        x_val, target_val = validation
+        out = forward(params, x_val)
         if loss == "softmax":
-            predicted = ops.cast(ops.argmax(out, axis=1), "int32")
-            return ops.mean(ops.cast(ops.equal(predicted, t), _FLOAT))
-        return -ops.mean(ops.square(ops.subtract(out, t)))
+            return _accuracy(out, target_val)
+        return -ops.mean(ops.square(ops.subtract(out, target_val)))
+
+    target_spec = (
+        tf.TensorSpec([None], "int32")
+        if loss == "softmax"
+        else tf.TensorSpec([None, None], _FLOAT)
+    )
+    data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec)
+    return _whole_stage_loop(
+        2 * n_layers, data_spec, data_spec, batch_loss, validation_score, optimizer, early_stopping
+    )
+
+
+@cache
+def _compiled_semi_supervised_loop(
+    n_encoder, n_decoder, activation, optimizer, corrupt, early_stopping
+):
+    """The joint loop of `train_semi_supervised`, traced once per kind."""
+    keras, tf = keras_and_tensorflow()
+    act = keras.activations.get(activation)
+    ops = keras.ops
+
+    def encode(params, x):
+        return _dense_stack(params, x, 0, n_encoder, act, last_linear=False)
+
+    def head(params, codes):
+        return _dense_stack(params, codes, n_encoder, 1, act, last_linear=True)
+
+    def batch_loss(params, data, idx, step_seed, hyper):
+        x, x_labelled, y_labelled = data
+        n_labelled = tf.shape(x_labelled)[0]
+        drawn = tf.random.stateless_uniform(
+            tf.shape(idx), step_seed + 2, minval=0, maxval=n_labelled, dtype="int32"
+        )
+        xl = tf.gather(x_labelled, drawn)
+        xb = tf.gather(x, idx)
+        xb_in = xb
+        if corrupt:
+            mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
+            xb_in = _corrupted(xb, step_seed, mask_rate, noise_std)
+            xl = _corrupted(xl, step_seed + 4, mask_rate, noise_std)
+        supervised = _cross_entropy(head(params, encode(params, xl)), tf.gather(y_labelled, drawn))
+        codes = encode(params, xb_in)
+        reconstruction = _dense_stack(params, codes, n_encoder + 1, n_decoder, act, True)
+        reconstruction_error = ops.mean(ops.square(ops.subtract(reconstruction, xb)))
+        log_proba = ops.log_softmax(head(params, codes), axis=1)
+        entropy = -ops.mean(ops.sum(ops.exp(log_proba) * log_proba, axis=1))
+        return (
+            supervised
+            + tf.cast(hyper[9], _FLOAT) * reconstruction_error
+            + tf.cast(hyper[10], _FLOAT) * entropy
+        )
+
+    def validation_score(params, validation):
+        x_val, y_val = validation
+        return _accuracy(head(params, encode(params, x_val)), y_val)
+
+    matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
+    return _whole_stage_loop(
+        2 * (n_encoder + 1 + n_decoder),
+        (matrix, matrix, labels),
+        (matrix, labels),
+        batch_loss,
+        validation_score,
+        optimizer,
+        early_stopping,
+    )
+
+
+def _optimizer_rules(optimizer):
+    """``init_slots(params)`` and ``apply_update(params, grads, slots, step, lr,
+    momentum)``: the optimizer as a stateless rule, with Keras's formulas."""
+    _, tf = keras_and_tensorflow()
 
     def init_slots(params):
         zeros = tuple(tf.zeros_like(p) for p in params)
@@ -261,11 +459,22 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         )
         return params, (first, second)
 
-    target_spec = (
-        tf.TensorSpec([None], "int32")
-        if loss == "softmax"
-        else tf.TensorSpec([None, None], _FLOAT)
-    )
+    return init_slots, apply_update
+
+
+def _whole_stage_loop(
+    n_tensors, data_spec, validation_spec, batch_loss, validation_score, optimizer, early_stopping
+):
+    """Compile every epoch and mini-batch of a stage into one ``tf.function``.
+
+    ``batch_loss(params, data, idx, step_seed, hyper)`` is the data loss of the
+    mini-batch of rows ``idx`` of ``data[0]`` (the rows an epoch goes through);
+    ``validation_score(params, validation)`` scores the held-out rows, higher is
+    better. The loop adds scikit-learn's L2 penalty, shuffles, steps the
+    optimizer, stops early and stops on a non-finite loss.
+    """
+    _, tf = keras_and_tensorflow()
+    init_slots, apply_update = _optimizer_rules(optimizer)
     param_specs = [
         tf.TensorSpec([None, None] if i % 2 == 0 else [None], _FLOAT) for i in range(n_tensors)
     ]
@@ -273,16 +482,14 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
     @tf.function(
         input_signature=[
             param_specs,
-            tf.TensorSpec([None, None], _FLOAT),
-            target_spec,
-            tf.TensorSpec([None, None], _FLOAT),
-            target_spec,
-            tf.TensorSpec([9], "float64"),
+            data_spec,
+            validation_spec,
+            tf.TensorSpec([None], "float64"),
             tf.TensorSpec([], "int64"),
         ],
         autograph=False,
     )
-    def loop(params, x, target, x_val, target_val, hyper, seed):
+    def loop(params, data, validation, hyper, seed):
         lr = tf.cast(hyper[0], _FLOAT)
         momentum = tf.cast(hyper[1], _FLOAT)
         alpha = tf.cast(hyper[2], _FLOAT)
@@ -290,33 +497,24 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         batch_size = tf.cast(hyper[4], "int32")
         patience = tf.cast(hyper[5], "int32")
         tol = tf.cast(hyper[6], _FLOAT)
-        mask_rate = tf.cast(hyper[7], _FLOAT)
-        noise_std = tf.cast(hyper[8], _FLOAT)
-        n = tf.shape(x)[0]
+        n = tf.shape(data[0])[0]
         n_batches = (n + batch_size - 1) // batch_size
         seed = tf.cast(seed, "int32")
         params = tuple(params)
 
-        def penalised_loss(params, xb, tb):
-            data = data_loss(forward(params, xb), tb)
+        def penalised_loss(params, idx, step_seed):
+            value = batch_loss(params, data, idx, step_seed, hyper)
             # scikit-learn's MLP penalty: alpha / 2 * ||W||^2, over the batch size.
-            n_b = tf.cast(tf.shape(xb)[0], _FLOAT)
+            n_b = tf.cast(tf.shape(idx)[0], _FLOAT)
             squares = tf.add_n([tf.reduce_sum(params[i] ** 2) for i in range(0, n_tensors, 2)])
-            return data + 0.5 * alpha * squares / n_b
+            return value + 0.5 * alpha * squares / n_b
 
         def batch_step(i, params, slots, step, total, order):
             stop = tf.minimum((i + 1) * batch_size, n)
             idx = order[i * batch_size : stop]
-            xb = tf.gather(x, idx)
-            tb = tf.gather(target, idx)
-            if corrupt:
-                step_seed = tf.stack([seed, 2 * step + 1])
-                keep = tf.random.stateless_uniform(tf.shape(xb), step_seed) >= mask_rate
-                xb = tf.where(keep, xb, tf.zeros_like(xb))
-                xb = xb + noise_std * tf.random.stateless_normal(tf.shape(xb), step_seed + 1)
             with tf.GradientTape() as tape:
                 tape.watch(params)
-                value = penalised_loss(params, xb, tb)
+                value = penalised_loss(params, idx, tf.stack([seed, 2 * step + 1]))
             grads = tape.gradient(value, params)
             params, slots = apply_update(params, grads, slots, step, lr, momentum)
             total = total + value * tf.cast(stop - i * batch_size, _FLOAT)
@@ -335,7 +533,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
             losses = losses.write(epoch, epoch_loss)
             diverged = tf.logical_not(tf.math.is_finite(epoch_loss))
             if early_stopping:
-                current = score(forward(params, x_val), target_val)
+                current = validation_score(params, validation)
                 val_scores = val_scores.write(epoch, current)
                 improved = current > best_score + tol
                 bad = tf.where(improved, 0, bad + 1)

@@ -96,7 +96,9 @@ class _RetracingWarningFilter(logging.Filter):
 
     def filter(self, record):
         message = record.getMessage()
-        return not ("triggered tf.function retracing" in message and "_compiled_loop" in message)
+        return not (
+            "triggered tf.function retracing" in message and "_whole_stage_loop" in message
+        )
 
 
 __all__ = ["keras_and_tensorflow"]

@@ -7,15 +7,23 @@ reports its stages in the same way, and a diverging stage is named the same way.
 """
 
 import sys
+import time
 import warnings
 import zlib
 from pathlib import Path
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from ._engine import dense_forward, initial_layer, train_stage
+from ._engine import (
+    StageResult,
+    dense_forward,
+    initial_layer,
+    train_semi_supervised,
+    train_stage,
+)
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
 # Dense layer is by default, whatever initializer the hidden layers use.
@@ -121,6 +129,13 @@ class StageRunner:
             return parts[0], None, (parts[1], None)
         return parts[0], parts[2], (parts[1], parts[3])
 
+    def _next_stage(self, kind, depth):
+        """Check that stage ``(kind, depth)`` is the next planned one; its number."""
+        planned = self._planned.pop(0) if self._planned else None
+        if planned != (kind, depth):
+            raise RuntimeError(f"stage {(kind, depth)} trained, but {planned} was planned")
+        return len(self.history) + 1
+
     def train(
         self,
         layers,
@@ -158,12 +173,9 @@ class StageRunner:
         **noise
             ``masking_noise`` and ``gaussian_noise`` for denoising stages.
         """
-        planned = self._planned.pop(0) if self._planned else None
-        if planned != (kind, depth):
-            raise RuntimeError(f"stage {(kind, depth)} trained, but {planned} was planned")
+        number = self._next_stage(kind, depth)
         estimator = self.estimator
         config = estimator._training_config(finetune)
-        number = len(self.history) + 1
         if config.batch_size > len(x) and not self._batch_size_warned:
             self._batch_size_warned = True
             warn_at_caller(
@@ -182,16 +194,96 @@ class StageRunner:
             validation=validation,
             **noise,
         )
+        if score is None:
+            score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
+        return self._record(result, number, kind, depth, finetune, score, loss)
+
+    def train_semi_supervised(
+        self, layers, x, x_labelled, y_labelled, *, n_encoder_layers, validation=None, **noise
+    ):
+        """The ``"finetune"`` stage on labelled and unlabelled rows at once.
+
+        ``layers`` are the encoder's, the head and the decoder; see
+        `sklearn_greedy._engine.train_semi_supervised` for the joint loss.
+        """
+        estimator = self.estimator
+        number = self._next_stage("finetune", n_encoder_layers)
+        result = train_semi_supervised(
+            layers,
+            x,
+            x_labelled,
+            y_labelled,
+            n_encoder_layers=n_encoder_layers,
+            activation=estimator.activation,
+            config=estimator._training_config(finetune=True),
+            seed=self.seed_for("finetune", n_encoder_layers, "train"),
+            reconstruction_weight=float(estimator.reconstruction_weight),
+            entropy_weight=float(estimator.entropy_weight),
+            validation=validation,
+            **noise,
+        )
+        network = result.layers[: n_encoder_layers + 1]
+
+        def score(trained):
+            return training_score(network, x_labelled, y_labelled, "softmax", estimator.activation)
+
+        return self._record(result, number, "finetune", n_encoder_layers, True, score, "softmax")
+
+    def solve_head(self, x, target, n_classes, *, kind, depth):
+        """Stage ``(kind, depth)``: a softmax layer on fixed features, solved.
+
+        On frozen features the head is a convex softmax regression, so it is solved
+        as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
+        tolerance, within ``head_max_iter`` iterations, with the networks' L2
+        penalty ``alpha`` (the same objective: mean cross-entropy plus
+        ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
+        """
+        estimator = self.estimator
+        number = self._next_stage(kind, depth)
+        start = time.perf_counter()
+        alpha = float(estimator.alpha)
+        solver = LogisticRegression(
+            C=1.0 / alpha if alpha > 0 else np.inf, max_iter=estimator.head_max_iter, tol=1e-4
+        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            solver.fit(x, target)
+        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            warn_at_caller(
+                f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
+                f"converge in head_max_iter={estimator.head_max_iter} iterations. "
+                "Increase head_max_iter or alpha, or scale X.",
+                ConvergenceWarning,
+            )
+        head = _softmax_layer(solver, n_classes, x.dtype)
+        logits = x @ head[0] + head[1]
+        loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
+        result = StageResult(
+            layers=[head],
+            loss_curve=[loss],
+            validation_scores=[],
+            n_epochs=int(np.max(solver.n_iter_)),
+            diverged=False,
+            seconds=time.perf_counter() - start,
+        )
+        score = lambda trained: training_score(trained, x, target, "softmax", estimator.activation)  # noqa: E731
+        return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
+
+    def _record(self, result, number, kind, depth, finetune, score, loss, solved=False):
+        """Raise on divergence; else append the stage's record, log it, return its layers.
+
+        ``solved``: the stage was solved to a tolerance (the head), not stepped for
+        epochs, so the epochs' convergence criterion does not apply to it.
+        """
+        config = self.estimator._training_config(finetune)
         if result.diverged:
             rate_name = "finetune_learning_rate" if finetune else "learning_rate"
+            rate = config.learning_rate
             raise ValueError(
                 f"Training diverged in stage {number} of {self.n_stages} ({kind}, depth "
                 f"{depth}): the loss became NaN or infinite at epoch {result.n_epochs}. "
-                f"Lower {rate_name} (now {config.learning_rate}) or scale X, e.g. with "
-                "StandardScaler."
+                f"Lower {rate_name} (now {rate}) or scale X, e.g. with StandardScaler."
             )
-        if score is None:
-            score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
         record = {
             "stage": number,
             "kind": kind,
@@ -204,7 +296,7 @@ class StageRunner:
         }
         self.history.append(record)
         self._criterion = (config.n_iter_no_change, config.tol)
-        if not converged(record, *self._criterion):
+        if not solved and not converged(record, *self._criterion):
             self._unconverged.append(record)
         self._log(record, loss, config.epochs)
         return result.layers
@@ -285,6 +377,27 @@ def converged(record, n_iter_no_change, tol):
         if no_improvement > n_iter_no_change:
             return True
     return False
+
+
+def _softmax_layer(solver, n_classes, dtype):
+    """A fitted LogisticRegression as a ``(kernel, bias)`` layer over ``n_classes``."""
+    coef, intercept = solver.coef_, solver.intercept_
+    if len(solver.classes_) == 2:
+        # The binary model is one logit z: softmax over (-z/2, z/2) is sigmoid(z).
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.array([-1, 1]) * intercept / 2
+    kernel = np.zeros((coef.shape[1], n_classes), dtype=dtype)
+    # A class absent from these rows (all its rows held out for validation, say)
+    # gets a logit far below the others instead of a column of the solver.
+    bias = np.full(n_classes, intercept.min() - 30.0, dtype=dtype)
+    kernel[:, solver.classes_] = coef.T
+    bias[solver.classes_] = intercept
+    return (kernel, bias)
+
+
+def _cross_entropy(logits, target):
+    logits = logits - logits.max(axis=1, keepdims=True)
+    log_proba = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return -float(np.mean(log_proba[np.arange(len(target)), target]))
 
 
 def training_score(layers, x, target, loss, activation):

@@ -139,14 +139,16 @@ def test_warm_start_of_the_classifier_uses_the_new_settings(small_blobs, monkeyp
 
     monkeypatch.setattr(sklearn_greedy._stages, "train_stage", recording)
     clf.set_params(n_layers=2, epochs=7, learning_rate=0.001).fit(X, y)
-    assert [(r["kind"], r["depth"], r["epochs"]) for r in clf.history_] == [
-        ("autoencoder", 1, 3),
-        ("head", 1, 3),
-        ("autoencoder", 2, 7),
-        ("head", 2, 7),
+    # The head is solved to a tolerance, so only the autoencoder stages have epochs.
+    assert [(r["kind"], r["depth"]) for r in clf.history_] == [
+        ("autoencoder", 1),
+        ("head", 1),
+        ("autoencoder", 2),
+        ("head", 2),
     ]
+    assert [r["epochs"] for r in clf.history_ if r["kind"] == "autoencoder"] == [3, 7]
     assert [r["stage"] for r in clf.history_] == [1, 2, 3, 4]
-    assert rates == [0.001, 0.001]
+    assert rates == [0.001]
 
 
 def test_history_keeps_the_validation_curve_with_early_stopping(small_blobs):
