@@ -18,7 +18,7 @@ from ._base import (
 )
 from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
-from ._greedy import grow_autoencoder, grow_randomly
+from ._greedy import grow_autoencoder, grow_randomly, random_decoder
 from ._pretrained import PRETRAINED_CLASSIFIER_CONSTRAINTS, BasePretrainedClassifier
 
 _AUTOENCODER_CONSTRAINTS = {
@@ -326,12 +326,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         depth = len(widths)
         if self.reconstruct == "input":
             return layers, [runner.new_layer(widths[-1], n_features, "end_to_end", depth, "top")]
-        sizes = [n_features, *widths]
-        decoder = [
-            runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
-            for k in range(depth, 0, -1)
-        ]
-        return layers, decoder
+        return layers, random_decoder(runner, widths, n_features)
 
     def transform(self, X):
         """Encode X: the output of the top hidden layer.

@@ -98,7 +98,11 @@ def dense_forward(layers, x, activation, dtype=_FLOAT):
 
 
 def initial_layer(n_in, n_out, initializer, seed):
-    """A new dense layer: a kernel from a Keras initializer and a zero bias."""
+    """A new dense layer: a kernel from a Keras initializer and a zero bias.
+
+    ``initializer`` is a Keras initializer's name, or its config as a dict (such
+    as ``{"class_name": "RandomNormal", "config": {"stddev": 0.01}}``).
+    """
     keras, _ = keras_and_tensorflow()
     init = keras.initializers.get(initializer)
     config = init.get_config()
