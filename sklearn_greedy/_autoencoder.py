@@ -308,6 +308,8 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 if after_stage is not None:
                     after_stage(depth, layer)
         if self.mode != "frozen":
+            # The held-out rows are their own reconstruction targets.
+            validation = None if validation is None else (validation[0], validation[0])
             network = self._train_jointly(
                 runner, [*layers, *decoder], X_train, X_train, "mse", validation, **noise
             )
