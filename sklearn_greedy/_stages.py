@@ -24,6 +24,7 @@ from ._engine import (
     train_semi_supervised,
     train_stage,
 )
+from ._scaling import Scaling
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
 # Dense layer is by default, whatever initializer the hidden layers use.
@@ -234,8 +235,8 @@ class StageRunner:
 
         On frozen features the head is a convex softmax regression, so it is solved
         as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
-        tolerance, within ``head_max_iter`` iterations, with the networks' L2
-        penalty ``alpha`` (the same objective: mean cross-entropy plus
+        tolerance, within ``head_max_iter`` iterations, on the standardized
+        features, with the networks' L2 penalty ``alpha`` (mean cross-entropy plus
         ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
         """
         estimator = self.estimator
@@ -245,9 +246,12 @@ class StageRunner:
         solver = LogisticRegression(
             C=1.0 / alpha if alpha > 0 else np.inf, max_iter=estimator.head_max_iter, tol=1e-4
         )
+        # L-BFGS converges in far fewer iterations on standardized features; the
+        # scaling is folded into the head afterwards, which acts on raw features.
+        scaling = Scaling(x)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(x, target)
+            solver.fit(scaling(x), target)
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
                 f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
@@ -255,7 +259,7 @@ class StageRunner:
                 "Increase head_max_iter or alpha, or scale X.",
                 ConvergenceWarning,
             )
-        head = _softmax_layer(solver, n_classes, x.dtype)
+        head = scaling.fold_input(_softmax_layer(solver, n_classes, x.dtype))
         logits = x @ head[0] + head[1]
         loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
         result = StageResult(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _tutorial import TUTORIAL
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
@@ -18,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import GreedyLayerwiseClassifier
 
-FAST = dict(epochs=10, random_state=0)
+FAST = dict(TUTORIAL, epochs=10, random_state=0)
 
 
 def test_pipeline_with_scaler(blobs):

@@ -204,7 +204,7 @@ def test_inputs_are_never_modified(estimator, data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
 def test_divergence_raises_naming_the_stage(estimator, data):
     X, y = data
-    diverging = clone(estimator).set_params(learning_rate=1e3, epochs=20)
+    diverging = clone(estimator).set_params(optimizer="sgd", learning_rate=1e3, epochs=20)
     with pytest.raises(ValueError, match=r"diverged in stage 1 of \d+ \(\w+, depth 1\)"):
         diverging.fit(X * 1e3, y)
     assert not hasattr(diverging, "n_features_in_")
