@@ -4,6 +4,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    DepthSearchCV,
     GreedyLayerwiseClassifier,
     StackedAutoencoder,
 )
@@ -25,6 +26,13 @@ ESTIMATORS = [
     AutoencoderPretrainedClassifier(n_layers=2, hidden_units=8, staged_heads=True, **_FAST),
     AutoencoderPretrainedClassifier(n_layers=2, hidden_units=8, mode="finetune", **_FAST),
     AutoencoderPretrainedClassifier(n_layers=2, hidden_units=8, mode="end_to_end", **_FAST),
+    # Checked as scikit-learn checks GridSearchCV: around a classifier. Around
+    # StackedAutoencoder it would fail the transformer checks' tag test, as
+    # GridSearchCV around any transformer does: BaseSearchCV's tags do not carry a
+    # transformer's.
+    DepthSearchCV(
+        GreedyLayerwiseClassifier(n_layers=2, hidden_units=8, **_FAST), cv=2, error_score="raise"
+    ),
 ]
 
 
