@@ -249,7 +249,7 @@ class DepthSearchCV(BaseSearchCV):
         early_refits = self._early_refits(plans, len(fold_jobs))
         refit_jobs = [
             delayed(_fit_deepest)(
-                clone(base_estimator), X, y, plan.fit_params, routed_params.estimator.fit
+                clone(base_estimator), X, y, plan.deepest_params, routed_params.estimator.fit
             )
             for plan in early_refits
         ]
@@ -297,6 +297,8 @@ class DepthSearchCV(BaseSearchCV):
         for plan in plans:
             if plan.per_depth:
                 continue
+            deepest_params = plan.deepest_params
+            depth_candidates = [candidates[index] for index in plan.indices]
             for split_idx, (train, test) in enumerate(splits):
                 jobs.append(
                     delayed(_fit_and_score_depths)(
@@ -305,8 +307,8 @@ class DepthSearchCV(BaseSearchCV):
                         y,
                         train=train,
                         test=test,
-                        parameters=plan.fit_params,
-                        candidates=[candidates[index] for index in plan.indices],
+                        parameters=deepest_params,
+                        candidates=depth_candidates,
                         fine_tune=plan.fine_tune,
                         split_progress=(split_idx, n_splits),
                         **shared,
@@ -401,7 +403,7 @@ class _Plan:
 
     ``indices`` and ``depths``: the candidates (positions in the candidate list)
     and their depths. Greedy settings (``per_depth=False``) fit each fold once with
-    ``fit_params``; ``"end_to_end"`` ones fit every candidate on every fold.
+    ``deepest_params``; ``"end_to_end"`` ones fit every candidate on every fold.
     """
 
     def __init__(self, estimator, params):
@@ -417,7 +419,7 @@ class _Plan:
         self.depths.append(depth)
 
     @property
-    def fit_params(self):
+    def deepest_params(self):
         """Parameters of the folds' one fit: the deepest depth, its greedy stages only,
         and a head at every depth for the autoencoder classifier."""
         deepest = max(self.depths)
