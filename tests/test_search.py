@@ -79,6 +79,20 @@ def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
     )
 
 
+@pytest.mark.parametrize(
+    "random_state", [0, 2**31, np.random.RandomState(3)], ids=["0", "2**31", "RandomState"]
+)
+def test_any_random_state_gives_grid_search_s_results(small_blobs, random_state):
+    # A RandomState is copied by clone, so each fit of either search draws the same seed.
+    X, y = small_blobs
+    estimator = GreedyLayerwiseClassifier(**{**FAST, "random_state": random_state})
+    grid = {"mode": ["frozen", "finetune"]}
+    ours = DepthSearchCV(estimator, grid, cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator, _with_depths(grid), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+
+
 def test_one_fit_per_fold_then_the_refit_of_the_best_depth(small_blobs, monkeypatch):
     X, y = small_blobs
     stages = []
