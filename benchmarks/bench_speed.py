@@ -9,12 +9,17 @@ Supervised (tutorial data)
     passed explicitly: the estimators' defaults differ): accuracy per depth and
     wall-clock time. Then scikit-learn's ``MLPClassifier`` running the same number of
     epochs (the "numpy floor"), the scaling of fit time with depth on a larger data
-    set, the per-epoch throughput of ``"frozen"`` against ``"end_to_end"``, and a
-    ``GridSearchCV`` over ``n_layers``.
+    set, and the per-epoch throughput of ``"frozen"`` against ``"end_to_end"``.
 Unsupervised (tutorial data)
     The tutorial's autoencoder procedure, re-implemented the same way, against
     ``AutoencoderPretrainedClassifier`` at the tutorial's recipe (frozen encoder,
     plain autoencoder): reconstruction error and accuracy per depth, and time.
+Depth search (tutorial data)
+    ``DepthSearchCV`` against ``GridSearchCV`` on the same grid (``n_layers`` 1..11,
+    5 folds, the tutorial's 1000 rows and settings) for each estimator, one after
+    the other in this process, both after the same warm-up: time, and whether
+    their test scores in ``cv_results_`` are identical. Then the same for
+    ``GreedyLayerwiseClassifier`` with ``n_jobs=2``.
 
 The run ends with a markdown table of the key ratios, their targets and PASS/FAIL;
 the same figures are written to ``benchmarks/results/bench_speed.json``.
@@ -25,6 +30,7 @@ How to run
 repository root (a few minutes on a 2-core machine; the reference implementations
 take most of it). ``--quick`` shrinks epochs and sizes to smoke-test the script in
 under about two minutes; its ratios are not comparable with the targets.
+``--sections depth-search`` runs one section (several may be named).
 
 Notes
 -----
@@ -59,20 +65,29 @@ from _shared import (
     reference_supervised,
     tutorial_data,
     tutorial_hidden_layer,
+    tutorial_samples,
     tutorial_sgd,
 )
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 
-from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    DepthSearchCV,
+    GreedyLayerwiseClassifier,
+    StackedAutoencoder,
+)
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "bench_speed.json"
 
 TARGET_SPEEDUP = 25.0  # reference / ours, both sections
 TARGET_FLOOR_RATIO = 2.0  # ours / MLPClassifier running the same epochs
 TARGET_DEPTH_SCALING = 2.2  # fit time at 8 layers / at 4 layers; linear is 2.0
+TARGET_DEPTH_SEARCH_SPEEDUP = 5.0  # GridSearchCV / DepthSearchCV, same grid
+SECTIONS = ("supervised", "unsupervised", "depth-search")
 
 
 def settings_for(quick):
@@ -86,6 +101,7 @@ def settings_for(quick):
             "scaling_units": 64,
             "scaling_epochs": 2,
             "grid_epochs": 5,
+            "grid_folds": 3,
         }
     return {
         "epochs": FULL_EPOCHS,
@@ -95,6 +111,7 @@ def settings_for(quick):
         "scaling_units": 256,
         "scaling_epochs": 3,
         "grid_epochs": FULL_EPOCHS,
+        "grid_folds": 5,
     }
 
 
@@ -310,22 +327,6 @@ def scaling_run(settings):
     }
 
 
-def grid_search(X_train, y_train, epochs):
-    search = GridSearchCV(
-        GreedyLayerwiseClassifier(**{**TUTORIAL_SETTINGS, "epochs": epochs}, random_state=0),
-        {"n_layers": list(range(1, TUTORIAL_N_HIDDEN + 1))},
-        cv=5,
-        n_jobs=1,
-    )
-    _, seconds = timed(search.fit, X_train, y_train)
-    return {
-        "seconds": seconds,
-        "n_fits": 5 * TUTORIAL_N_HIDDEN + 1,  # 5 folds per candidate, then the refit
-        "best_params": search.best_params_,
-        "best_score": float(search.best_score_),
-    }
-
-
 def add_check(checks, name, value, *, at_least=None, at_most=None, unit="x"):
     """Record a ratio against its target for the summary; return the target as text."""
     if at_least is not None:
@@ -422,16 +423,6 @@ def report_scaling(settings, checks):
     return scaling
 
 
-def report_grid_search(data, settings):
-    print("GridSearchCV over n_layers 1..11, cv=5, on the 500 training rows ...", flush=True)
-    grid = grid_search(data[0], data[2], settings["grid_epochs"])
-    print(
-        f"GridSearchCV: {grid['n_fits']} fits in {grid['seconds']:.2f} s; best "
-        f"{grid['best_params']} (mean CV accuracy {grid['best_score']:.3f})"
-    )
-    return grid
-
-
 def run_supervised(data, settings, checks):
     section("Supervised (tutorial data)")
     results = compare_supervised(data, settings["epochs"], checks)
@@ -441,8 +432,6 @@ def run_supervised(data, settings, checks):
     )
     print()
     results["scaling"] = report_scaling(settings, checks)
-    print()
-    results["grid_search"] = report_grid_search(data, settings)
     return results
 
 
@@ -523,6 +512,96 @@ def run_unsupervised(data, settings, checks):
     }
 
 
+# -- depth search section -------------------------------------------------------------
+
+
+def tutorial_estimators(epochs):
+    """The three estimators at the tutorial's settings, passed explicitly, 11 layers."""
+    common = {"n_layers": TUTORIAL_N_HIDDEN, "epochs": epochs, "random_state": 0}
+    return [
+        GreedyLayerwiseClassifier(**{**TUTORIAL_SETTINGS, **common}),
+        StackedAutoencoder(**{**TUTORIAL_SETTINGS, **common}),
+        AutoencoderPretrainedClassifier(**{**TUTORIAL_AUTOENCODER_SETTINGS, **common}),
+    ]
+
+
+def warm_up(estimator, X, y, n_jobs):
+    """Trace the estimator's compiled loops (in the joblib workers too, for
+    ``n_jobs > 1``) with a tiny search, so that neither timed search pays for it."""
+    tiny = estimator.set_params(n_layers=2, epochs=1)
+    GridSearchCV(tiny, {"n_layers": [1, 2]}, cv=2, n_jobs=n_jobs).fit(X, y)
+    DepthSearchCV(tiny, cv=2, n_jobs=n_jobs).fit(X, y)
+
+
+def depth_search_run(estimator, X, y, folds, n_jobs):
+    """GridSearchCV and DepthSearchCV on the same grid: times and their test scores."""
+    name = type(estimator).__name__
+    target = None if isinstance(estimator, StackedAutoencoder) else y
+    warm_up(clone(estimator), X, target, n_jobs)
+    depths = list(range(1, estimator.n_layers + 1))
+    print(f"{name}, n_jobs={n_jobs}: GridSearchCV ...", flush=True)
+    grid = GridSearchCV(estimator, {"n_layers": depths}, cv=folds, n_jobs=n_jobs)
+    _, grid_seconds = timed(grid.fit, X, target)
+    print(f"{name}, n_jobs={n_jobs}: DepthSearchCV ...", flush=True)
+    depth = DepthSearchCV(estimator, cv=folds, n_jobs=n_jobs)
+    _, depth_seconds = timed(depth.fit, X, target)
+    split_keys = [f"split{i}_test_score" for i in range(folds)]
+    identical = all(
+        np.array_equal(grid.cv_results_[key], depth.cv_results_[key])
+        for key in [*split_keys, "mean_test_score", "rank_test_score"]
+    )
+    return {
+        "estimator": name,
+        "n_jobs": n_jobs,
+        "grid_search_seconds": grid_seconds,
+        "depth_search_seconds": depth_seconds,
+        "speedup": grid_seconds / depth_seconds,
+        "identical_test_scores": identical,
+        "best_params": depth.best_params_,
+        "mean_test_score": depth.cv_results_["mean_test_score"].tolist(),
+    }
+
+
+def run_depth_search(settings, checks):
+    section("Depth search (tutorial data)")
+    X, y = tutorial_samples()
+    folds, epochs = settings["grid_folds"], settings["grid_epochs"]
+    print(
+        f"GridSearchCV against DepthSearchCV, n_layers 1..{TUTORIAL_N_HIDDEN} x {folds} "
+        f"folds, all {len(X)} rows, {epochs} epochs a stage, refit on the best; each "
+        "after a warm-up search that traces the compiled loops",
+        flush=True,
+    )
+    runs = [
+        depth_search_run(estimator, X, y, folds, n_jobs=1)
+        for estimator in tutorial_estimators(epochs)
+    ]
+    runs.append(depth_search_run(tutorial_estimators(epochs)[0], X, y, folds, n_jobs=2))
+    print()
+    print("| estimator | n_jobs | GridSearchCV | DepthSearchCV | speed-up | test scores |")
+    print("|---|---:|---:|---:|---:|---|")
+    for run in runs:
+        same = "identical" if run["identical_test_scores"] else "DIFFERENT"
+        print(
+            f"| {run['estimator']} | {run['n_jobs']} | {run['grid_search_seconds']:.1f} s "
+            f"| {run['depth_search_seconds']:.1f} s | {run['speedup']:.1f}x | {same} |"
+        )
+        add_check(
+            checks,
+            f"GridSearchCV / DepthSearchCV, {run['estimator']}, n_jobs={run['n_jobs']}",
+            run["speedup"],
+            at_least=TARGET_DEPTH_SEARCH_SPEEDUP,
+        )
+        add_check(
+            checks,
+            f"identical test scores (1 = yes), {run['estimator']}, n_jobs={run['n_jobs']}",
+            float(run["identical_test_scores"]),
+            at_least=1,
+            unit="",
+        )
+    return runs
+
+
 # -- summary -------------------------------------------------------------------------
 
 
@@ -555,6 +634,13 @@ def parse_args(argv):
         "its ratios are not comparable with the targets",
     )
     parser.add_argument(
+        "--sections",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        help="the sections to run (default: all)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=RESULTS_PATH,
@@ -570,8 +656,13 @@ def main(argv=None):
     print_header(env, args.quick)
     data = tutorial_data()
     checks = []
-    supervised = run_supervised(data, settings, checks)
-    unsupervised = run_unsupervised(data, settings, checks)
+    results = {}
+    if "supervised" in args.sections:
+        results["supervised"] = run_supervised(data, settings, checks)
+    if "unsupervised" in args.sections:
+        results["unsupervised"] = run_unsupervised(data, settings, checks)
+    if "depth-search" in args.sections:
+        results["depth_search"] = run_depth_search(settings, checks)
 
     _, tf = keras_and_tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
@@ -586,8 +677,7 @@ def main(argv=None):
             "quick": args.quick,
             "settings": settings,
             "gpus": [gpu.name for gpu in gpus],
-            "supervised": supervised,
-            "unsupervised": unsupervised,
+            **results,
             "summary": checks,
         },
     )

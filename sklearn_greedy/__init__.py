@@ -1,12 +1,14 @@
 """Greedy layer-wise pretraining of deep neural networks, as scikit-learn estimators."""
 
 from ._autoencoder import AutoencoderPretrainedClassifier, StackedAutoencoder
+from ._search import DepthSearchCV
 from ._supervised import GreedyLayerwiseClassifier
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AutoencoderPretrainedClassifier",
+    "DepthSearchCV",
     "GreedyLayerwiseClassifier",
     "StackedAutoencoder",
     "__version__",

@@ -274,7 +274,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """Train the planned stages; ``after_stage(depth, layer)``, if given, is
         called after each greedy stage (the classifier trains its heads there)."""
         X_train, _, validation = runner.split(X, None, "rows")
-        noise = {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
         layers, decoder, staged_layers, staged_decoders = [], [], [], []
         if warm:
             layers = layers_of(self.coefs_, self.intercepts_)
@@ -293,7 +292,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 validation,
                 widths=widths,
                 reconstruct=self.reconstruct,
-                **noise,
+                **self._noise(),
             )
             for depth, layer, top in growth:
                 layers = [*layers, layer]
@@ -309,18 +308,40 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                     )
                 if after_stage is not None:
                     after_stage(depth, layer)
-        if self.mode != "frozen":
-            network = self._train_jointly(
-                runner, [*layers, *decoder], X_train, X_train, "mse", validation, **noise
-            )
-            layers, decoder = network[: len(layers)], network[len(layers) :]
-        return {
+        fitted = {
             **coefs_and_intercepts(layers),
             **coefs_and_intercepts(decoder, prefix="decoder_"),
             "_n_features_out": widths[-1],
             "_staged_layers": staged_layers,
             "_staged_decoders": staged_decoders,
         }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(X, runner, [*layers, *decoder]))
+        return fitted
+
+    def _joint_stage(self, X, runner, network):
+        X_train, _, validation = runner.split(X, None, "rows")
+        network = self._train_jointly(
+            runner, network, X_train, X_train, "mse", validation, **self._noise()
+        )
+        return {
+            **coefs_and_intercepts(network[: self.n_layers]),
+            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
+        }
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_decoders)
+        layers = self._staged_layers[:depth]
+        return {
+            **coefs_and_intercepts(layers),
+            **coefs_and_intercepts(self._staged_decoders[depth - 1], prefix="decoder_"),
+            "_n_features_out": layers[-1][0].shape[1],
+            "_staged_layers": layers,
+            "_staged_decoders": self._staged_decoders[:depth],
+        }
+
+    def _noise(self):
+        return {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
 
     def _random_autoencoder(self, runner, layers, widths, n_features):
         """The greedy stages' architecture with new random layers, for end_to_end."""
@@ -419,6 +440,9 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     def _encoder_layers(self):
         return layers_of(self.coefs_, self.intercepts_)
+
+    def _network(self):
+        return self._encoder_layers() + self._decoder_layers()
 
     def _decoder_layers(self):
         return layers_of(self.decoder_coefs_, self.decoder_intercepts_)
@@ -821,31 +845,66 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
                 X, X_train, y_train, len(classes), widths, runner, warm
             )
             layers, head = autoencoder._encoder_layers(), heads[-1]
-        network = [*layers, head]
+        staged = self.staged_heads and autoencoder is not None
+        fitted = {
+            "classes_": classes,
+            "n_unlabelled_": int(np.count_nonzero(~labelled)),
+            "autoencoder_": autoencoder,
+            **coefs_and_intercepts([*layers, head]),
+            "_staged_layers": list(autoencoder._staged_layers) if staged else [],
+            # Every head trained, kept through fine-tuning: `at_depth` reads them.
+            "_staged_heads": heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head], autoencoder))
+        return fitted
+
+    def _joint_stage(self, data, runner, network, autoencoder=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
+        head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
+        the semi-supervised fine-tuning."""
+        X, labelled, y, _ = data
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
         semi_supervised = self.reconstruction_weight > 0 or self.entropy_weight > 0
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
         if self.mode == "finetune" and semi_supervised and not labelled.all():
-            noise = {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
+            autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
             trained = runner.train_semi_supervised(
                 [*network, *autoencoder._decoder_layers()],
                 X,
                 X_train,
                 y_train,
-                n_encoder_layers=len(layers),
+                n_encoder_layers=len(network) - 1,
                 validation=validation,
-                **noise,
+                masking_noise=self.masking_noise,
+                gaussian_noise=self.gaussian_noise,
             )
             network = trained[: len(network)]
-        elif self.mode != "frozen":
+        else:
             network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
-        staged = self.staged_heads and autoencoder is not None
+        return coefs_and_intercepts(network)
+
+    def _state_at_depth(self, depth):
+        heads = self._staged_heads
+        if len(heads) == self.n_layers_:
+            heads = heads[:depth]
+        elif depth == self.n_layers_ and heads:
+            heads = heads[-1:]
+        elif not self.staged_heads:
+            raise ValueError(
+                f"This AutoencoderPretrainedClassifier has a head on the code of depth "
+                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
+                "staged_heads=True to train a head at every depth."
+            )
+        else:
+            self._check_stages_kept(heads)
+        autoencoder = self.autoencoder_.at_depth(depth)
         return {
-            "classes_": classes,
-            "n_unlabelled_": int(np.count_nonzero(~labelled)),
+            "classes_": self.classes_,
             "autoencoder_": autoencoder,
-            **coefs_and_intercepts(network),
-            "_staged_layers": list(autoencoder._staged_layers) if staged else [],
-            "_staged_heads": heads if staged else [],
+            **coefs_and_intercepts([*autoencoder._encoder_layers(), heads[-1]]),
+            "_staged_layers": list(autoencoder._staged_layers) if self._staged_layers else [],
+            "_staged_heads": heads,
         }
 
     def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
@@ -868,7 +927,9 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         data = autoencoder._validate_fit_data(X, None, warm)
         fitted = autoencoder._fit_stages(data, widths, runner, warm, after_stage=train_head)
         records = [record for record in runner.history if record["kind"] == "autoencoder"]
-        autoencoder._set_fitted(n_layers_=self.n_layers, history_=records, **fitted)
+        autoencoder._set_fitted(
+            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        )
         return autoencoder, heads
 
     def _autoencoder(self, seed, warm):

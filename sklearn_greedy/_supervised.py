@@ -243,12 +243,28 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 layers = [*layers, layer]
                 staged_layers.append(layer)
                 staged_heads.append(head)
-        network = [*layers, head]
-        if self.mode != "frozen":
-            network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
-        return {
+        fitted = {
             "classes_": classes,
-            **coefs_and_intercepts(network),
+            **coefs_and_intercepts([*layers, head]),
             "_staged_layers": staged_layers,
             "_staged_heads": staged_heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head]))
+        return fitted
+
+    def _joint_stage(self, data, runner, network):
+        X, y, _ = data
+        X_train, y_train, validation = runner.split(X, y, "rows", stratify=True)
+        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        return coefs_and_intercepts(network)
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_heads)
+        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
+        return {
+            "classes_": self.classes_,
+            **coefs_and_intercepts([*layers, heads[-1]]),
+            "_staged_layers": layers,
+            "_staged_heads": heads,
         }

@@ -5,6 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    DepthSearchCV,
     GreedyLayerwiseClassifier,
     StackedAutoencoder,
 )
@@ -30,6 +31,13 @@ ESTIMATORS = [
     # With no unlabelled marker, -1 is a class like any other.
     AutoencoderPretrainedClassifier(
         n_layers=2, hidden_units=8, mode="end_to_end", unlabelled_marker=None, **_FAST
+    ),
+    # Checked as scikit-learn checks GridSearchCV: around a classifier. Around
+    # StackedAutoencoder it would fail the transformer checks' tag test, as
+    # GridSearchCV around any transformer does: BaseSearchCV's tags do not carry a
+    # transformer's.
+    DepthSearchCV(
+        GreedyLayerwiseClassifier(n_layers=2, hidden_units=8, **_FAST), cv=2, error_score="raise"
     ),
 ]
 

@@ -67,7 +67,7 @@ def test_grid_search_results_do_not_depend_on_n_jobs(blobs):
 
 def test_clone_gives_an_unfitted_equal_estimator(blobs):
     X, y, _, _ = blobs
-    clf = GreedyLayerwiseClassifier(n_layers=2, hidden_units=(5, 4), **FAST).fit(X, y)
+    clf = GreedyLayerwiseClassifier(n_layers=2, **{**FAST, "hidden_units": (5, 4)}).fit(X, y)
     copy = clone(clf)
     assert copy.get_params() == clf.get_params()
     assert not hasattr(copy, "coefs_")

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    DepthSearchCV,
     GreedyLayerwiseClassifier,
     StackedAutoencoder,
 )
@@ -311,23 +312,43 @@ def test_fits_in_separate_processes_are_identical(data, tmp_path):
 # -- parallel and distributed search ----------------------------------------------
 
 
-def test_grid_search_on_a_dask_cluster_matches_n_jobs_1(data):
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A two-worker Dask cluster of processes, shared by the module's Dask tests."""
     distributed = pytest.importorskip("distributed")
-    import joblib
-
-    X, y = data
-    grid = {"n_layers": [1, 2, 3], "mode": ["frozen", "end_to_end"]}
-    search = GridSearchCV(GreedyLayerwiseClassifier(epochs=5, random_state=0), grid, cv=3)
-    local = clone(search).fit(X, y)
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        distributed.Client(cluster),
+        distributed.Client(cluster) as client,
     ):
-        with joblib.parallel_backend("dask"):
-            on_dask = clone(search).set_params(n_jobs=-1).fit(X, y)
+        yield client
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        GridSearchCV(
+            GreedyLayerwiseClassifier(epochs=5, random_state=0),
+            {"n_layers": [1, 2, 3], "mode": ["frozen", "end_to_end"]},
+            cv=3,
+        ),
+        DepthSearchCV(
+            GreedyLayerwiseClassifier(n_layers=3, epochs=5, random_state=0),
+            {"mode": ["frozen", "end_to_end"]},
+            cv=3,
+        ),
+    ],
+    ids=["GridSearchCV", "DepthSearchCV"],
+)
+def test_search_on_a_dask_cluster_matches_n_jobs_1(data, dask_cluster, search):
+    import joblib
+
+    X, y = data
+    local = clone(search).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        on_dask = clone(search).set_params(n_jobs=-1).fit(X, y)
     assert on_dask.best_params_ == local.best_params_
-    assert_array_equal(
-        on_dask.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
-    )
+    for key in ["mean_test_score", *(f"split{i}_test_score" for i in range(3))]:
+        assert_array_equal(on_dask.cv_results_[key], local.cv_results_[key])
+    assert_array_equal(on_dask.predict_proba(X), local.predict_proba(X))
