@@ -27,10 +27,11 @@ Methods, as a scikit-learn user has them:
   nothing is tuned on the test rows;
 - ``GreedyLayerwiseClassifier`` at its defaults, on the labelled rows;
 - ``AutoencoderPretrainedClassifier`` at its defaults, on all rows, and its
-  ablations (``--ablations``): without the entropy term, without the
-  reconstruction term, without either (fine-tuning on the labelled rows only), the
-  frozen encoder with its solved head, and the same network trained from random
-  weights on the labelled rows (``mode="end_to_end"``).
+  ablations (see ``ABLATIONS``): the entropy term on, with and without the
+  reconstruction term and at a tenth of the fine-tuning rate; the reconstruction
+  term off (fine-tuning on the labelled rows only); the frozen encoder with its
+  solved head; and the same network trained from random weights on the labelled
+  rows (``mode="end_to_end"``).
 
 Output: per data set, a table of mean ± standard deviation of test accuracy over the
 seeds (methods x fractions) and one of mean fit seconds; a plot of accuracy against
@@ -87,13 +88,20 @@ PEERS = {
     ),
 }
 OURS = "AutoencoderPretrainedClassifier"
+# Each ablation changes the defaults as its name says.
 ABLATIONS = {
-    "  without entropy term": dict(entropy_weight=0.0),
-    "  without reconstruction term": dict(reconstruction_weight=0.0),
-    "  fine-tuned on labelled rows only": dict(entropy_weight=0.0, reconstruction_weight=0.0),
-    "  fine-tuned at learning_rate / 10": dict(finetune_learning_rate=None),
-    "  frozen encoder, solved head": dict(mode="frozen"),
-    "  same network, labelled rows only": dict(mode="end_to_end"),
+    "  entropy_weight=1": dict(entropy_weight=1.0),
+    "  entropy_weight=1, finetune_learning_rate=None (1e-4)": dict(
+        entropy_weight=1.0, finetune_learning_rate=None
+    ),
+    "  entropy_weight=1, reconstruction_weight=0": dict(
+        entropy_weight=1.0, reconstruction_weight=0.0
+    ),
+    "  reconstruction_weight=0 (fine-tuned on labelled rows only)": dict(
+        reconstruction_weight=0.0
+    ),
+    "  mode='frozen' (pretrained encoder, solved head)": dict(mode="frozen"),
+    "  mode='end_to_end' (same network, labelled rows only)": dict(mode="end_to_end"),
 }
 
 
@@ -210,6 +218,13 @@ def run(args):
     return rows
 
 
+def ordered_methods(cells, dataset):
+    """The data set's methods: the peers, ours, then the ablations, in table order."""
+    present = {m for d, m, _ in cells if d == dataset}
+    order = [*PEERS, OURS, *ABLATIONS]
+    return [m for m in order if m in present] + sorted(present - set(order))
+
+
 def summarise(rows):
     """(dataset, method, fraction) -> (accuracies, seconds)."""
     cells = defaultdict(lambda: ([], []))
@@ -224,7 +239,7 @@ def print_tables(rows):
     cells = summarise(rows)
     for dataset in dict.fromkeys(row["dataset"] for row in rows):
         fractions = sorted({f for d, _, f in cells if d == dataset})
-        names = list(dict.fromkeys(m for d, m, _ in cells if d == dataset))
+        names = ordered_methods(cells, dataset)
         header = "| method | " + " | ".join(f"{f:.0%} labelled" for f in fractions) + " |"
         rule = "|---|" + "---:|" * len(fractions)
         for title, show in (
@@ -240,6 +255,24 @@ def print_tables(rows):
                     + " | ".join(values)
                     + " |"
                 )
+
+
+def write_rst(rows, path):
+    """The accuracy tables as reStructuredText list-tables, for the user guide."""
+    cells = summarise(rows)
+    lines = []
+    for dataset in dict.fromkeys(row["dataset"] for row in rows):
+        fractions = sorted({f for d, _, f in cells if d == dataset})
+        names = ordered_methods(cells, dataset)
+        lines += [f"**{dataset}**", "", ".. list-table::", "   :header-rows: 1", ""]
+        lines.append("   * - method")
+        lines += [f"     - {f:.0%} labelled" for f in fractions]
+        for name in names:
+            label = f"``{name.strip()}``" if not name.startswith("  ") else f"- {name.strip()}"
+            lines.append(f"   * - {label}")
+            lines += [f"     - {_accuracy_cell(cells.get((dataset, name, f)))}" for f in fractions]
+        lines.append("")
+    path.write_text("\n".join(lines))
 
 
 def _accuracy_cell(cell):
@@ -262,9 +295,9 @@ def plot(rows, out):
     datasets = list(dict.fromkeys(row["dataset"] for row in rows))
     figure, axes = plt.subplots(1, len(datasets), figsize=(6 * len(datasets), 4.5), squeeze=False)
     for ax, dataset in zip(axes[0], datasets):
-        names = [m for m in dict.fromkeys(m for d, m, _ in cells if d == dataset)]
+        names = ordered_methods(cells, dataset)
         for name in names:
-            if name.startswith("  ") and "labelled rows only" not in name:
+            if name.startswith("  ") and "end_to_end" not in name:
                 continue  # the ablations are in the tables; the plot keeps the peers
             points = sorted(
                 (f, c[0]) for (d, m, f), c in cells.items() if d == dataset and m == name
@@ -305,6 +338,7 @@ def parse_args(argv=None):
     parser.add_argument("--resume", action="store_true", help="skip fits already in the CSV")
     parser.add_argument("--report", action="store_true", help="only print tables from the CSV")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--rst", type=Path, help="also write the accuracy tables here")
     parser.add_argument("--quick", action="store_true", help="one seed of digits, 5%% and 100%%")
     args = parser.parse_args(argv)
     if args.quick:
@@ -317,6 +351,8 @@ def main(argv=None):
     print_environment()
     rows = read_done(args.out / "semi_supervised.csv") if args.report else run(args)
     print_tables(rows)
+    if args.rst:
+        write_rst(rows, args.rst)
     plot(rows, args.out)
     print(f"\nPlot: {args.out / 'semi_supervised.png'}")
 

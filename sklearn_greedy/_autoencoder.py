@@ -497,11 +497,12 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     A `StackedAutoencoder` (denoising, by default) is pretrained greedily on
     every row of X, then a softmax layer (the head) is solved on the top code of
     the labelled rows. In ``"finetune"`` mode, the default, encoder, head and
-    decoder are then trained jointly: cross-entropy on the labelled rows plus,
-    on every row, the reconstruction error of the decoder (Ranzato & Szummer,
-    2008; the top layer of Rasmus et al.'s 2015 ladder network) and the entropy
-    of the predictions (Grandvalet & Bengio, 2005), so that the unlabelled rows
-    keep shaping the network after pretraining. Rows labelled ``-1`` are
+    decoder are then trained jointly: cross-entropy on the (corrupted) labelled
+    rows plus the error with which the decoder reconstructs every row from its
+    corrupted code (Ranzato & Szummer, 2008; the top layer of Rasmus et al.'s
+    2015 ladder network), and optionally the entropy of the predictions
+    (Grandvalet & Bengio, 2005), so that the unlabelled rows keep shaping the
+    network after pretraining. Rows labelled ``-1`` are
     unlabelled (scikit-learn's semi-supervised convention; see
     ``unlabelled_marker``): they never count as a class and are left out by
     `score`.
@@ -562,10 +563,12 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         Weight, in the ``"finetune"`` loss, of the mean squared error with which
         the decoder reconstructs every row (labelled or not) from its corrupted
         code.
-    entropy_weight : float, default=1.0
+    entropy_weight : float, default=0.0
         Weight, in the ``"finetune"`` loss, of the entropy of the predicted class
         probabilities of every row: minimising it pushes the decision boundary
         away from dense regions of unlabelled rows (Grandvalet & Bengio, 2005).
+        At 1.0 it gained 2 to 3 points on digits with 5% and 10% of labels, but
+        lost 4 to 6 with 2%, and did not help on MNIST-1D, so it is off by default.
 
     Attributes
     ----------
@@ -624,6 +627,18 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     Bengio, S. (2010). Why does unsupervised pre-training help deep learning?
     JMLR 11.
 
+    Grandvalet, Y. and Bengio, Y. (2005). Semi-supervised learning by entropy
+    minimization. NIPS 17.
+
+    Ranzato, M. and Szummer, M. (2008). Semi-supervised learning of compact
+    document representations with deep networks. ICML.
+
+    Rasmus, A., Valpola, H., Honkala, M., Berglund, M. and Raiko, T. (2015).
+    Semi-supervised learning with ladder networks. NIPS 28.
+
+    Vincent, P., Larochelle, H., Bengio, Y. and Manzagol, P.-A. (2008).
+    Extracting and composing robust features with denoising autoencoders. ICML.
+
     Examples
     --------
     >>> import numpy as np
@@ -675,7 +690,7 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         unlabelled_marker=-1,
         head_max_iter=1000,
         reconstruction_weight=1.0,
-        entropy_weight=1.0,
+        entropy_weight=0.0,
     ):
         super().__init__(
             n_layers=n_layers,
