@@ -270,7 +270,10 @@ def write_rst(rows, path):
         for name in names:
             label = f"``{name.strip()}``" if not name.startswith("  ") else f"- {name.strip()}"
             lines.append(f"   * - {label}")
-            lines += [f"     - {_accuracy_cell(cells.get((dataset, name, f)))}" for f in fractions]
+            # Not run (an ablation off its fractions): a dash, not an empty cell.
+            lines += [
+                f"     - {_accuracy_cell(cells.get((dataset, name, f))) or '-'}" for f in fractions
+            ]
         lines.append("")
     path.write_text("\n".join(lines))
 
