@@ -592,17 +592,20 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         One record per stage, in the order they ran: each depth's autoencoder
         stage, then the head on its code (``kind="head"``), then the fine-tuning
         or end-to-end stage. Keys as in `StackedAutoencoder`, ``score`` being
-        training accuracy for the classification stages.
+        training accuracy for the classification stages. A head is solved, not
+        stepped: its record holds its final loss and, as ``epochs``, the
+        solver's iterations.
     loss_curve_ : list of float
-        Training loss (cross-entropy plus penalty, on the labelled rows) of each
-        epoch of the last stage of the fit: in ``"frozen"`` mode the head on the
-        top code, trained over the frozen encoder; otherwise the ``"finetune"`` or
-        ``"end_to_end"`` stage. So, as in `~sklearn.neural_network.MLPClassifier`,
-        it is the loss of the fitted network while it trained; the pretraining
-        stages' reconstruction losses are in ``history_`` (and
-        ``autoencoder_.loss_curve_``).
+        Training loss of the last stage of the fit, one value per epoch: the
+        ``"finetune"`` stage's (its whole objective, unlabelled terms included)
+        or the ``"end_to_end"`` stage's; in ``"frozen"`` mode the solved head's
+        final loss (cross-entropy plus penalty on the labelled rows), alone. So,
+        as in `~sklearn.neural_network.MLPClassifier`, it is the loss of the
+        fitted network while it trained; the pretraining stages' reconstruction
+        losses are in ``history_`` (and ``autoencoder_.loss_curve_``).
     n_iter_ : int
-        Epochs run by that last stage: the length of ``loss_curve_``.
+        Epochs run by that last stage (the solver's iterations for a solved
+        head).
     best_loss_ : float or None
         Smallest value of ``loss_curve_``; ``None`` with ``early_stopping`` (see
         ``best_validation_score_``).
