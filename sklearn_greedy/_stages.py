@@ -6,6 +6,7 @@ only way a stage is trained, so that every estimator numbers, seeds, records and
 reports its stages in the same way, and a diverging stage is named the same way.
 """
 
+import numbers
 import sys
 import time
 import warnings
@@ -16,6 +17,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 
 from ._engine import (
     StageResult,
@@ -40,11 +42,9 @@ def fit_seed(random_state):
     An int is used as it is, so that an estimator given the seed a fit drew (the
     autoencoder inside a classifier, say) repeats that fit's stages exactly.
     """
-    if isinstance(random_state, (int, np.integer)):
+    if isinstance(random_state, numbers.Integral):
         return int(random_state) % SEED_HIGH
-    rng = random_state if isinstance(random_state, np.random.RandomState) else None
-    rng = rng if rng is not None else np.random.mtrand._rand
-    return int(rng.randint(SEED_HIGH))
+    return int(check_random_state(random_state).randint(SEED_HIGH))
 
 
 def stage_seed(seed, kind, depth, purpose):
