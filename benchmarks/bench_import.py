@@ -33,11 +33,8 @@ import time
 from pathlib import Path
 
 from _shared import (
-    TUTORIAL_BATCH,
-    TUTORIAL_LEARNING_RATE,
-    TUTORIAL_MOMENTUM,
     TUTORIAL_N_HIDDEN,
-    TUTORIAL_UNITS,
+    TUTORIAL_SETTINGS,
     print_environment,
     tutorial_samples,
 )
@@ -116,13 +113,11 @@ def fitted_model_files(folder):
     import numpy as np
 
     X, y = tutorial_samples()
+    # The tutorial's recipe in full (its 100 epochs a stage included), explicitly: the
+    # estimators' defaults differ.
     clf = GreedyLayerwiseClassifier(
         n_layers=TUTORIAL_N_HIDDEN,
-        hidden_units=TUTORIAL_UNITS,
-        optimizer="sgd",
-        learning_rate=TUTORIAL_LEARNING_RATE,
-        momentum=TUTORIAL_MOMENTUM,
-        batch_size=TUTORIAL_BATCH,
+        **TUTORIAL_SETTINGS,
         activation="relu",
         kernel_initializer="he_uniform",
         random_state=0,

@@ -5,15 +5,21 @@ What it measures
 Supervised (tutorial data)
     The tutorial's supervised greedy layer-wise procedure, re-implemented the way the
     tutorial writes it (``keras.Sequential``, ``pop``/``add``, ``compile``, ``fit``),
-    against `GreedyLayerwiseClassifier` at the same settings: accuracy per depth and
+    against `GreedyLayerwiseClassifier` at the same settings (the tutorial's recipe,
+    passed explicitly: the estimators' defaults differ): accuracy per depth and
     wall-clock time. Then scikit-learn's ``MLPClassifier`` running the same number of
     epochs (the "numpy floor"), the scaling of fit time with depth on a larger data
-    set, the per-epoch throughput of ``"frozen"`` against ``"end_to_end"``, and a
-    ``GridSearchCV`` over ``n_layers``.
+    set, and the per-epoch throughput of ``"frozen"`` against ``"end_to_end"``.
 Unsupervised (tutorial data)
     The tutorial's autoencoder procedure, re-implemented the same way, against
-    ``AutoencoderPretrainedClassifier``: reconstruction error and accuracy per depth,
-    and time.
+    ``AutoencoderPretrainedClassifier`` at the tutorial's recipe (frozen encoder,
+    plain autoencoder): reconstruction error and accuracy per depth, and time.
+Depth search (tutorial data)
+    ``DepthSearchCV`` against ``GridSearchCV`` on the same grid (``n_layers`` 1..11,
+    5 folds, the tutorial's 1000 rows and settings) for each estimator, one after
+    the other in this process, both after the same warm-up: time, and whether
+    their test scores in ``cv_results_`` are identical. Then the same for
+    ``GreedyLayerwiseClassifier`` with ``n_jobs=2``.
 
 The run ends with a markdown table of the key ratios, their targets and PASS/FAIL;
 the same figures are written to ``benchmarks/results/bench_speed.json``.
@@ -24,6 +30,7 @@ How to run
 repository root (a few minutes on a 2-core machine; the reference implementations
 take most of it). ``--quick`` shrinks epochs and sizes to smoke-test the script in
 under about two minutes; its ratios are not comparable with the targets.
+``--sections depth-search`` runs one section (several may be named).
 
 Notes
 -----
@@ -44,10 +51,12 @@ from _shared import (
     FULL_EPOCHS,
     N_CLASSES,
     N_FEATURES,
+    TUTORIAL_AUTOENCODER_SETTINGS,
     TUTORIAL_BATCH,
     TUTORIAL_LEARNING_RATE,
     TUTORIAL_MOMENTUM,
     TUTORIAL_N_HIDDEN,
+    TUTORIAL_SETTINGS,
     TUTORIAL_UNITS,
     environment,
     fit_tutorial_way,
@@ -56,20 +65,29 @@ from _shared import (
     reference_supervised,
     tutorial_data,
     tutorial_hidden_layer,
+    tutorial_samples,
     tutorial_sgd,
 )
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
 
-from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    DepthSearchCV,
+    GreedyLayerwiseClassifier,
+    StackedAutoencoder,
+)
 
 RESULTS_PATH = Path(__file__).resolve().parent / "results" / "bench_speed.json"
 
 TARGET_SPEEDUP = 25.0  # reference / ours, both sections
 TARGET_FLOOR_RATIO = 2.0  # ours / MLPClassifier running the same epochs
 TARGET_DEPTH_SCALING = 2.2  # fit time at 8 layers / at 4 layers; linear is 2.0
+TARGET_DEPTH_SEARCH_SPEEDUP = 5.0  # GridSearchCV / DepthSearchCV, same grid
+SECTIONS = ("supervised", "unsupervised", "depth-search")
 
 
 def settings_for(quick):
@@ -83,6 +101,7 @@ def settings_for(quick):
             "scaling_units": 64,
             "scaling_epochs": 2,
             "grid_epochs": 5,
+            "grid_folds": 3,
         }
     return {
         "epochs": FULL_EPOCHS,
@@ -92,6 +111,7 @@ def settings_for(quick):
         "scaling_units": 256,
         "scaling_epochs": 3,
         "grid_epochs": FULL_EPOCHS,
+        "grid_folds": 5,
     }
 
 
@@ -188,7 +208,9 @@ def reference_unsupervised(X_train, X_test, y_train, y_test, epochs):
 
 
 def ours_supervised(X_train, X_test, y_train, y_test, epochs):
-    clf = GreedyLayerwiseClassifier(n_layers=TUTORIAL_N_HIDDEN, epochs=epochs, random_state=0)
+    clf = GreedyLayerwiseClassifier(
+        n_layers=TUTORIAL_N_HIDDEN, **{**TUTORIAL_SETTINGS, "epochs": epochs}, random_state=0
+    )
     _, fit_seconds = timed(clf.fit, X_train, y_train)
     start = time.perf_counter()
     train_acc = list(clf.staged_score(X_train, y_train))
@@ -264,10 +286,15 @@ def scaling_run(settings):
         random_state=0,
     )
     X = X.astype(np.float32)
+    # Its own widths, epochs and batch, but the tutorial's optimizer, explicitly (the
+    # estimators' default differs), so that its figures stay comparable.
     common = {
         "hidden_units": settings["scaling_units"],
         "epochs": settings["scaling_epochs"],
         "batch_size": 256,
+        "optimizer": "sgd",
+        "learning_rate": TUTORIAL_LEARNING_RATE,
+        "momentum": TUTORIAL_MOMENTUM,
         "random_state": 0,
     }
 
@@ -300,22 +327,6 @@ def scaling_run(settings):
     }
 
 
-def grid_search(X_train, y_train, epochs):
-    search = GridSearchCV(
-        GreedyLayerwiseClassifier(epochs=epochs, random_state=0),
-        {"n_layers": list(range(1, TUTORIAL_N_HIDDEN + 1))},
-        cv=5,
-        n_jobs=1,
-    )
-    _, seconds = timed(search.fit, X_train, y_train)
-    return {
-        "seconds": seconds,
-        "n_fits": 5 * TUTORIAL_N_HIDDEN + 1,  # 5 folds per candidate, then the refit
-        "best_params": search.best_params_,
-        "best_score": float(search.best_score_),
-    }
-
-
 def add_check(checks, name, value, *, at_least=None, at_most=None, unit="x"):
     """Record a ratio against its target for the summary; return the target as text."""
     if at_least is not None:
@@ -334,7 +345,10 @@ def compare_supervised(data, epochs, checks):
         flush=True,
     )
     reference_acc, reference_seconds = timed(reference_supervised, *data, epochs)
-    print("Ours: GreedyLayerwiseClassifier(n_layers=11, random_state=0) ...", flush=True)
+    print(
+        "Ours: GreedyLayerwiseClassifier(n_layers=11, **TUTORIAL_SETTINGS, random_state=0) ...",
+        flush=True,
+    )
     ours = ours_supervised(*data, epochs)
     print()
     print_supervised_table(reference_acc, ours)
@@ -381,7 +395,8 @@ def report_scaling(settings, checks):
     print(
         f"data {scaling['n_samples']} x {scaling['n_features']}, "
         f"hidden_units={scaling['hidden_units']}, epochs={scaling['epochs']} a stage, "
-        f"batch_size={scaling['batch_size']}"
+        f"batch_size={scaling['batch_size']}, optimizer={scaling['optimizer']!r}, "
+        f"learning_rate={scaling['learning_rate']}, momentum={scaling['momentum']}"
     )
     print(
         "(two tiny throwaway fits ran first, so the one-time tracing of the compiled "
@@ -408,16 +423,6 @@ def report_scaling(settings, checks):
     return scaling
 
 
-def report_grid_search(data, settings):
-    print("GridSearchCV over n_layers 1..11, cv=5, on the 500 training rows ...", flush=True)
-    grid = grid_search(data[0], data[2], settings["grid_epochs"])
-    print(
-        f"GridSearchCV: {grid['n_fits']} fits in {grid['seconds']:.2f} s; best "
-        f"{grid['best_params']} (mean CV accuracy {grid['best_score']:.3f})"
-    )
-    return grid
-
-
 def run_supervised(data, settings, checks):
     section("Supervised (tutorial data)")
     results = compare_supervised(data, settings["epochs"], checks)
@@ -427,8 +432,6 @@ def run_supervised(data, settings, checks):
     )
     print()
     results["scaling"] = report_scaling(settings, checks)
-    print()
-    results["grid_search"] = report_grid_search(data, settings)
     return results
 
 
@@ -437,7 +440,10 @@ def run_supervised(data, settings, checks):
 
 def ours_unsupervised(X_train, X_test, y_train, y_test, epochs):
     clf = AutoencoderPretrainedClassifier(
-        n_layers=TUTORIAL_N_HIDDEN, staged_heads=True, epochs=epochs, random_state=0
+        n_layers=TUTORIAL_N_HIDDEN,
+        staged_heads=True,
+        **{**TUTORIAL_AUTOENCODER_SETTINGS, "epochs": epochs},
+        random_state=0,
     )
     _, fit_seconds = timed(clf.fit, X_train, y_train)
     # staged_score of the autoencoder is the negative reconstruction MSE.
@@ -481,7 +487,7 @@ def run_unsupervised(data, settings, checks):
     reference, reference_seconds = timed(reference_unsupervised, *data, epochs)
     print(
         "Ours: AutoencoderPretrainedClassifier(n_layers=11, staged_heads=True, "
-        "random_state=0) ...",
+        "**TUTORIAL_AUTOENCODER_SETTINGS, random_state=0) ...",
         flush=True,
     )
     ours = ours_unsupervised(*data, epochs)
@@ -504,6 +510,96 @@ def run_unsupervised(data, settings, checks):
         "ours": ours,
         "speedup_reference_over_ours": speedup,
     }
+
+
+# -- depth search section -------------------------------------------------------------
+
+
+def tutorial_estimators(epochs):
+    """The three estimators at the tutorial's settings, passed explicitly, 11 layers."""
+    common = {"n_layers": TUTORIAL_N_HIDDEN, "epochs": epochs, "random_state": 0}
+    return [
+        GreedyLayerwiseClassifier(**{**TUTORIAL_SETTINGS, **common}),
+        StackedAutoencoder(**{**TUTORIAL_SETTINGS, **common}),
+        AutoencoderPretrainedClassifier(**{**TUTORIAL_AUTOENCODER_SETTINGS, **common}),
+    ]
+
+
+def warm_up(estimator, X, y, n_jobs):
+    """Trace the estimator's compiled loops (in the joblib workers too, for
+    ``n_jobs > 1``) with a tiny search, so that neither timed search pays for it."""
+    tiny = estimator.set_params(n_layers=2, epochs=1)
+    GridSearchCV(tiny, {"n_layers": [1, 2]}, cv=2, n_jobs=n_jobs).fit(X, y)
+    DepthSearchCV(tiny, cv=2, n_jobs=n_jobs).fit(X, y)
+
+
+def depth_search_run(estimator, X, y, folds, n_jobs):
+    """GridSearchCV and DepthSearchCV on the same grid: times and their test scores."""
+    name = type(estimator).__name__
+    target = None if isinstance(estimator, StackedAutoencoder) else y
+    warm_up(clone(estimator), X, target, n_jobs)
+    depths = list(range(1, estimator.n_layers + 1))
+    print(f"{name}, n_jobs={n_jobs}: GridSearchCV ...", flush=True)
+    grid = GridSearchCV(estimator, {"n_layers": depths}, cv=folds, n_jobs=n_jobs)
+    _, grid_seconds = timed(grid.fit, X, target)
+    print(f"{name}, n_jobs={n_jobs}: DepthSearchCV ...", flush=True)
+    depth = DepthSearchCV(estimator, cv=folds, n_jobs=n_jobs)
+    _, depth_seconds = timed(depth.fit, X, target)
+    split_keys = [f"split{i}_test_score" for i in range(folds)]
+    identical = all(
+        np.array_equal(grid.cv_results_[key], depth.cv_results_[key])
+        for key in [*split_keys, "mean_test_score", "rank_test_score"]
+    )
+    return {
+        "estimator": name,
+        "n_jobs": n_jobs,
+        "grid_search_seconds": grid_seconds,
+        "depth_search_seconds": depth_seconds,
+        "speedup": grid_seconds / depth_seconds,
+        "identical_test_scores": identical,
+        "best_params": depth.best_params_,
+        "mean_test_score": depth.cv_results_["mean_test_score"].tolist(),
+    }
+
+
+def run_depth_search(settings, checks):
+    section("Depth search (tutorial data)")
+    X, y = tutorial_samples()
+    folds, epochs = settings["grid_folds"], settings["grid_epochs"]
+    print(
+        f"GridSearchCV against DepthSearchCV, n_layers 1..{TUTORIAL_N_HIDDEN} x {folds} "
+        f"folds, all {len(X)} rows, {epochs} epochs a stage, refit on the best; each "
+        "after a warm-up search that traces the compiled loops",
+        flush=True,
+    )
+    runs = [
+        depth_search_run(estimator, X, y, folds, n_jobs=1)
+        for estimator in tutorial_estimators(epochs)
+    ]
+    runs.append(depth_search_run(tutorial_estimators(epochs)[0], X, y, folds, n_jobs=2))
+    print()
+    print("| estimator | n_jobs | GridSearchCV | DepthSearchCV | speed-up | test scores |")
+    print("|---|---:|---:|---:|---:|---|")
+    for run in runs:
+        same = "identical" if run["identical_test_scores"] else "DIFFERENT"
+        print(
+            f"| {run['estimator']} | {run['n_jobs']} | {run['grid_search_seconds']:.1f} s "
+            f"| {run['depth_search_seconds']:.1f} s | {run['speedup']:.1f}x | {same} |"
+        )
+        add_check(
+            checks,
+            f"GridSearchCV / DepthSearchCV, {run['estimator']}, n_jobs={run['n_jobs']}",
+            run["speedup"],
+            at_least=TARGET_DEPTH_SEARCH_SPEEDUP,
+        )
+        add_check(
+            checks,
+            f"identical test scores (1 = yes), {run['estimator']}, n_jobs={run['n_jobs']}",
+            float(run["identical_test_scores"]),
+            at_least=1,
+            unit="",
+        )
+    return runs
 
 
 # -- summary -------------------------------------------------------------------------
@@ -538,6 +634,13 @@ def parse_args(argv):
         "its ratios are not comparable with the targets",
     )
     parser.add_argument(
+        "--sections",
+        nargs="+",
+        choices=SECTIONS,
+        default=list(SECTIONS),
+        help="the sections to run (default: all)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         default=RESULTS_PATH,
@@ -553,8 +656,13 @@ def main(argv=None):
     print_header(env, args.quick)
     data = tutorial_data()
     checks = []
-    supervised = run_supervised(data, settings, checks)
-    unsupervised = run_unsupervised(data, settings, checks)
+    results = {}
+    if "supervised" in args.sections:
+        results["supervised"] = run_supervised(data, settings, checks)
+    if "unsupervised" in args.sections:
+        results["unsupervised"] = run_unsupervised(data, settings, checks)
+    if "depth-search" in args.sections:
+        results["depth_search"] = run_depth_search(settings, checks)
 
     _, tf = keras_and_tensorflow()
     gpus = tf.config.list_physical_devices("GPU")
@@ -569,8 +677,7 @@ def main(argv=None):
             "quick": args.quick,
             "settings": settings,
             "gpus": [gpu.name for gpu in gpus],
-            "supervised": supervised,
-            "unsupervised": unsupervised,
+            **results,
             "summary": checks,
         },
     )

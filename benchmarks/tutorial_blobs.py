@@ -3,14 +3,18 @@
 Data: ``make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0,
 random_state=2)``, the first 500 rows to train, the last 500 to test.
 
-1. Supervised greedy layer-wise pretraining: ``GreedyLayerwiseClassifier(n_layers=11)``
-   with its defaults, which are the tutorial's recipe (10 ReLU units, he_uniform,
-   SGD 0.01 with momentum 0.9, batch 32, 100 epochs a stage). One fit gives train
-   and test accuracy at every depth 1..11 through ``staged_score``. Beside it, the
-   same architecture trained end to end (``mode="end_to_end"``), one fit per depth.
+Every estimator is given the tutorial's recipe explicitly (``TUTORIAL_SETTINGS`` of
+``_shared.py``: 10 ReLU units, he_uniform, SGD 0.01 with momentum 0.9, batch 32, 100
+epochs a stage); the estimators' defaults differ from it.
+
+1. Supervised greedy layer-wise pretraining: ``GreedyLayerwiseClassifier(n_layers=11,
+   **TUTORIAL_SETTINGS)``. One fit gives train and test accuracy at every depth
+   1..11 through ``staged_score``. Beside it, the same architecture trained end to
+   end (``mode="end_to_end"``), one fit per depth.
 2. Unsupervised pretraining: ``AutoencoderPretrainedClassifier(n_layers=11,
-   staged_heads=True)``: reconstruction error and train/test accuracy at every
-   depth, from one fit.
+   staged_heads=True, **TUTORIAL_AUTOENCODER_SETTINGS)`` (the recipe, plus the
+   tutorial's frozen encoder and plain, not denoising, autoencoder): reconstruction
+   error and train/test accuracy at every depth, from one fit.
 
 It prints both tables with the time each took, and writes two PNG figures.
 ``make demo`` runs it; ``--out`` chooses where the figures go.
@@ -20,7 +24,13 @@ import argparse
 import time
 from pathlib import Path
 
-from _shared import TUTORIAL_N_HIDDEN, print_environment, tutorial_data
+from _shared import (
+    TUTORIAL_AUTOENCODER_SETTINGS,
+    TUTORIAL_N_HIDDEN,
+    TUTORIAL_SETTINGS,
+    print_environment,
+    tutorial_data,
+)
 
 from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
 from sklearn_greedy.plot import DepthCurveDisplay
@@ -34,7 +44,9 @@ TUTORIAL_TEST_RANGE = (0.78, 0.86)
 def supervised(data, random_state):
     X, y, X_test, y_test = data
     start = time.perf_counter()
-    greedy = GreedyLayerwiseClassifier(n_layers=N_LAYERS, random_state=random_state).fit(X, y)
+    greedy = GreedyLayerwiseClassifier(
+        n_layers=N_LAYERS, **TUTORIAL_SETTINGS, random_state=random_state
+    ).fit(X, y)
     greedy_seconds = time.perf_counter() - start
     train = list(greedy.staged_score(X, y))
     test = list(greedy.staged_score(X_test, y_test))
@@ -43,7 +55,7 @@ def supervised(data, random_state):
     end_to_end_train, end_to_end_test = [], []
     for depth in range(1, N_LAYERS + 1):
         plain = GreedyLayerwiseClassifier(
-            n_layers=depth, mode="end_to_end", random_state=random_state
+            n_layers=depth, mode="end_to_end", **TUTORIAL_SETTINGS, random_state=random_state
         ).fit(X, y)
         end_to_end_train.append(plain.score(X, y))
         end_to_end_test.append(plain.score(X_test, y_test))
@@ -76,7 +88,10 @@ def unsupervised(data, random_state):
     X, y, X_test, y_test = data
     start = time.perf_counter()
     clf = AutoencoderPretrainedClassifier(
-        n_layers=N_LAYERS, staged_heads=True, random_state=random_state
+        n_layers=N_LAYERS,
+        staged_heads=True,
+        **TUTORIAL_AUTOENCODER_SETTINGS,
+        random_state=random_state,
     ).fit(X, y)
     seconds = time.perf_counter() - start
     error_train = [-s for s in clf.autoencoder_.staged_score(X)]

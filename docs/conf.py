@@ -106,7 +106,8 @@ html_show_sourcelink = False
 # -- Workarounds ---------------------------------------------------------------------
 
 # scikit-learn's docstrings of the methods our estimators inherit (score,
-# set_output, get_metadata_routing, set_score_request) refer to labels and glossary
+# set_output, get_metadata_routing, set_score_request; DepthSearchCV's delegation
+# to best_estimator_ from BaseSearchCV) refer to labels and glossary
 # terms of scikit-learn's own documentation. Without intersphinx those would be
 # unresolved references; link them to scikit-learn's site instead. Only these
 # targets are handled, so a broken reference of our own still fails the build.
@@ -120,6 +121,8 @@ SKLEARN_TARGETS = {
         "sphx_glr_auto_examples_miscellaneous_plot_set_output.py",
     ): "auto_examples/miscellaneous/plot_set_output.html",
     ("term", "meta-estimator"): "glossary.html#term-meta-estimator",
+    ("term", "fit"): "glossary.html#term-fit",
+    ("term", "classes_"): "glossary.html#term-classes_",
 }
 
 

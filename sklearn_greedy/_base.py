@@ -7,13 +7,14 @@ probabilities, the staged API and the Keras model. Estimators are thin subclasse
 that say what their data are, which stages each depth has and how those train.
 """
 
+import copy
 import functools
 import numbers
 import types
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
@@ -133,14 +134,14 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
     def __init__(
         self,
         n_layers=3,
-        hidden_units=10,
+        hidden_units=128,
         mode="frozen",
-        epochs=100,
+        epochs=50,
         finetune_epochs=None,
         finetune_learning_rate=None,
         batch_size=32,
-        optimizer="sgd",
-        learning_rate=0.01,
+        optimizer="adam",
+        learning_rate=0.001,
         momentum=0.9,
         activation="relu",
         kernel_initializer="he_uniform",
@@ -275,7 +276,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             self.history_ if warm else (),
         )
         fitted = self._fit_stages(data, widths, runner, warm)
-        self._set_fitted(n_layers_=self.n_layers, history_=runner.history, **fitted)
+        self._set_fitted(
+            n_layers_=self.n_layers, history_=runner.history, _fit_seed=runner.seed, **fitted
+        )
         runner.warn_if_unconverged()
         return self
 
@@ -290,6 +293,23 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _fit_stages(self, data, widths, runner, warm):
         """Train the planned stages through ``runner``; return the fitted attributes."""
+
+    @abstractmethod
+    def _joint_stage(self, data, runner, network):
+        """Train ``network`` (`_network`'s layers) in the ``"finetune"`` or
+        ``"end_to_end"`` stage; return the fitted attributes it changes."""
+
+    @abstractmethod
+    def _network(self):
+        """The fitted network as ``(kernel, bias)`` pairs, from X to the output."""
+
+    @abstractmethod
+    def _state_at_depth(self, depth):
+        """The fitted attributes particular to this estimator of the network cut at
+        ``depth``, as a fit with ``n_layers=depth`` would set them.
+
+        Raises ``ValueError`` if the fit did not keep what that network needs.
+        """
 
     def _plan(self, n_fitted):
         """The stages of this fit, ``(kind, depth)`` in order, above ``n_fitted`` layers."""
@@ -380,6 +400,102 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 "Refit it with the current parameters and warm_start=False."
             )
         return None
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def _fine_tune(self, X, y=None):
+        """Train the ``"finetune"`` stage of this fitted greedy network, as a fit in
+        ``"finetune"`` mode trains it after its greedy stages.
+
+        For `DepthSearchCV`: ``at_depth(k).set_params(mode="finetune")._fine_tune(X, y)``
+        on the data of the fit is, bit for bit, a ``"finetune"`` fit with
+        ``n_layers=k``: the stage has the same seed and the same validation rows,
+        and its record is appended to ``history_``.
+        """
+        check_is_fitted(self)
+        if self.mode != "finetune":
+            raise ValueError(f"_fine_tune needs mode='finetune', got mode={self.mode!r}.")
+        data = self._validate_fit_data(X, y, warm=True)
+        runner = StageRunner(self, self._fit_seed, [("finetune", self.n_layers_)], self.history_)
+        fitted = self._joint_stage(data, runner, self._network())
+        self._set_fitted(history_=runner.history, **fitted)
+        return self
+
+    # -- the network at a smaller depth --------------------------------------------
+
+    def at_depth(self, depth):
+        """The fitted network cut at ``depth`` hidden layers, as a fitted estimator.
+
+        The first ``depth`` hidden layers, topped by the output layer (or the
+        decoder) that stage ``depth`` trained: the network the ``staged_*``
+        methods use at that depth, as a fitted estimator of the same class,
+        usable wherever one is (``predict``, ``score``, ``model_``, pickling).
+
+        In ``"frozen"`` mode it is, bit for bit, what a fit with
+        ``n_layers=depth`` and the same ``random_state`` gives. In
+        ``"finetune"`` mode it is the greedy network before fine-tuning, with
+        ``mode="frozen"``: what a ``"frozen"`` fit with ``n_layers=depth``
+        gives (`DepthSearchCV` fine-tunes it when it searches that mode). An
+        ``"end_to_end"`` fit has no stages to cut.
+
+        Parameters
+        ----------
+        depth : int
+            Number of hidden layers, from 1 to ``n_layers_``.
+
+        Returns
+        -------
+        estimator : object
+            A new fitted estimator of the same class, with ``n_layers=depth``
+            (and ``hidden_units`` cut to ``depth`` widths if it is a sequence).
+            Its fitted attributes are copies, and its ``history_`` holds the
+            records of the stages up to ``depth``.
+        """
+        check_is_fitted(self)
+        if (
+            not isinstance(depth, numbers.Integral)
+            or isinstance(depth, bool)
+            or not 1 <= depth <= self.n_layers_
+        ):
+            raise ValueError(
+                f"depth must be an int from 1 to n_layers_={self.n_layers_}, got {depth!r}."
+            )
+        if self.mode == "end_to_end":
+            raise ValueError(
+                f"at_depth cuts the network at a greedy stage, but this {type(self).__name__} "
+                "was fitted in mode='end_to_end', which has no stages. Fit it with "
+                f"n_layers={depth} instead."
+            )
+        state = self._state_at_depth(int(depth))
+        shallow = clone(self).set_params(**self._params_at_depth(int(depth)))
+        shared = ("n_features_in_", "feature_names_in_", "_fit_seed")
+        history = [
+            record
+            for record in self.history_
+            if record["depth"] <= depth and record["kind"] not in MODES
+        ]
+        shallow._set_fitted(
+            **copy.deepcopy({name: getattr(self, name) for name in shared if hasattr(self, name)}),
+            n_layers_=int(depth),
+            history_=copy.deepcopy(history),
+            **copy.deepcopy(state),
+        )
+        return shallow
+
+    def _params_at_depth(self, depth):
+        params = {"n_layers": depth, "mode": "frozen"}
+        if not isinstance(self.hidden_units, numbers.Integral):
+            params["hidden_units"] = self.hidden_units[:depth]
+        return params
+
+    def _check_stages_kept(self, *staged):
+        """Raise unless each of ``staged`` has one entry per fitted depth."""
+        if any(len(entries) != self.n_layers_ for entries in staged):
+            raise ValueError(
+                f"This {type(self).__name__} does not have the greedy stage of every "
+                "depth: it was warm-started on top of a fit without them (mode="
+                "'end_to_end'). Fit it again to cut it at a smaller depth."
+            )
 
     def _set_fitted(self, **fitted):
         """Publish a finished fit at once, so a failed fit leaves nothing half-done."""

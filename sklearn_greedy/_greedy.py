@@ -10,6 +10,7 @@ nothing of estimators.
 import numpy as np
 
 from ._engine import hidden_features
+from ._scaling import Scaling
 from ._stages import training_score
 
 
@@ -254,29 +255,3 @@ def grow_randomly(runner, layers, widths, n_features):
         n_in = layers[-1][0].shape[1] if layers else n_features
         layers.append(runner.new_layer(n_in, widths[depth - 1], "end_to_end", depth))
     return layers
-
-
-class Scaling:
-    """Standardization of a stage's input or target, and its folding into weights."""
-
-    def __init__(self, values):
-        self.mean = values.mean(axis=0)
-        scale = values.std(axis=0)
-        # A constant column (a dead unit below, say) stays constant, centred at 0.
-        self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
-
-    def __call__(self, values):
-        return (values - self.mean) / self.scale
-
-    def fold_input(self, layer):
-        """A layer on standardized input, as the same layer on raw input."""
-        kernel = layer[0] / self.scale[:, None]
-        return (kernel, layer[1] - self.mean @ kernel)
-
-    def fold_output(self, layer):
-        """A linear layer predicting the standardized values, as one predicting raw."""
-        return (layer[0] * self.scale, layer[1] * self.scale + self.mean)
-
-    def unfold_output(self, layer):
-        """The inverse of `fold_output`."""
-        return (layer[0] / self.scale, (layer[1] - self.mean) / self.scale)

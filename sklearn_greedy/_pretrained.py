@@ -163,30 +163,54 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         else:
             stack, heads = self._pretrain(X, X_train, y_train, len(classes), widths, runner, warm)
             layers, head = stack._encoder_layers(), heads[-1]
-        network = [*layers, head]
-        if self.mode != "frozen":
-            network = self._train_network(
-                runner, network, stack, X, labelled, X_train, y_train, validation
-            )
         staged = self.staged_heads and stack is not None
-        return {
+        fitted = {
             "classes_": classes,
             "n_unlabelled_": int(np.count_nonzero(~labelled)),
             self._stack_attribute: stack,
-            **coefs_and_intercepts(network),
+            **coefs_and_intercepts([*layers, head]),
             "_staged_layers": list(stack._staged_layers) if staged else [],
-            "_staged_heads": heads if staged else [],
+            # Every head trained, kept through fine-tuning: `at_depth` reads them.
+            "_staged_heads": heads,
         }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head], stack))
+        return fitted
 
-    def _train_network(self, runner, network, stack, X, labelled, X_train, y_train, validation):
-        """The ``"finetune"`` or ``"end_to_end"`` stage: the network (the stack's
-        encoding layers and the head; ``stack`` is None for ``"end_to_end"``)
-        trained as one on the labelled rows. Returns its layers.
+    def _joint_stage(self, data, runner, network, stack=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (the stack's
+        encoding layers and the head), trained as one on the labelled rows.
 
-        ``X`` is every row, ``labelled`` says which are labelled, and ``X_train``,
-        ``y_train`` and ``validation`` are the labelled rows split for early
-        stopping."""
-        return self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
+        ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
+        """
+        X, labelled, y, _ = data
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        return coefs_and_intercepts(network)
+
+    def _state_at_depth(self, depth):
+        heads = self._staged_heads
+        if len(heads) == self.n_layers_:
+            heads = heads[:depth]
+        elif depth == self.n_layers_ and heads:
+            heads = heads[-1:]
+        elif not self.staged_heads:
+            raise ValueError(
+                f"This {type(self).__name__} has a head on the code of depth "
+                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
+                "staged_heads=True to train a head at every depth."
+            )
+        else:
+            self._check_stages_kept(heads)
+        stack = getattr(self, self._stack_attribute).at_depth(depth)
+        return {
+            "classes_": self.classes_,
+            self._stack_attribute: stack,
+            **coefs_and_intercepts([*stack._encoder_layers(), heads[-1]]),
+            "_staged_layers": list(stack._staged_layers) if self._staged_layers else [],
+            "_staged_heads": heads,
+        }
 
     def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
         """Grow the stack on every row of X, with a head on the labelled rows'
@@ -208,7 +232,9 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         data = stack._validate_fit_data(X, None, warm)
         fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
         records = [record for record in runner.history if record["kind"] == self._stack_kind]
-        stack._set_fitted(n_layers_=self.n_layers, history_=records, **fitted)
+        stack._set_fitted(
+            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        )
         return stack, heads
 
     def _stack(self, seed, warm):

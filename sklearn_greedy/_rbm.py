@@ -398,23 +398,46 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
                 staged_decoders.append([down, *(staged_decoders[-1] if staged_decoders else [])])
                 if after_stage is not None:
                     after_stage(depth, up)
-        if self.mode != "frozen":
-            network = self._train_jointly(
-                runner,
-                [*layers, *decoder],
-                X_train,
-                X_train,
-                "sigmoid" if self.visible_units == "bernoulli" else "mse",
-                None if validation is None else (validation[0], validation[0]),
-            )
-            layers, decoder = network[: len(layers)], network[len(layers) :]
-        return {
+        fitted = {
             **coefs_and_intercepts(layers),
             **coefs_and_intercepts(decoder, prefix="decoder_"),
             "_n_features_out": widths[-1],
             "_staged_layers": staged_layers,
             "_staged_decoders": staged_decoders,
         }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(X, runner, [*layers, *decoder]))
+        return fitted
+
+    def _joint_stage(self, X, runner, network):
+        X_train, _, validation = runner.split(X, None, "rows")
+        network = self._train_jointly(
+            runner,
+            network,
+            X_train,
+            X_train,
+            "sigmoid" if self.visible_units == "bernoulli" else "mse",
+            # The held-out rows are their own reconstruction targets.
+            None if validation is None else (validation[0], validation[0]),
+        )
+        return {
+            **coefs_and_intercepts(network[: self.n_layers]),
+            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
+        }
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_decoders)
+        layers = self._staged_layers[:depth]
+        return {
+            **coefs_and_intercepts(layers),
+            **coefs_and_intercepts(self._staged_decoders[depth - 1], prefix="decoder_"),
+            "_n_features_out": layers[-1][0].shape[1],
+            "_staged_layers": layers,
+            "_staged_decoders": self._staged_decoders[:depth],
+        }
+
+    def _network(self):
+        return self._encoder_layers() + self._decoder_layers()
 
     # -- the stack's outputs --------------------------------------------------------
 

@@ -6,6 +6,7 @@ only way a stage is trained, so that every estimator numbers, seeds, records and
 reports its stages in the same way, and a diverging stage is named the same way.
 """
 
+import numbers
 import sys
 import time
 import warnings
@@ -17,6 +18,7 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
 
 from ._engine import (
     StageResult,
@@ -27,6 +29,7 @@ from ._engine import (
     train_stage,
 )
 from ._forward import network_outputs
+from ._scaling import Scaling
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
 # Dense layer is by default, whatever initializer the hidden layers use.
@@ -42,11 +45,9 @@ def fit_seed(random_state):
     An int is used as it is, so that an estimator given the seed a fit drew (the
     autoencoder inside a classifier, say) repeats that fit's stages exactly.
     """
-    if isinstance(random_state, (int, np.integer)):
+    if isinstance(random_state, numbers.Integral):
         return int(random_state) % SEED_HIGH
-    rng = random_state if isinstance(random_state, np.random.RandomState) else None
-    rng = rng if rng is not None else np.random.mtrand._rand
-    return int(rng.randint(SEED_HIGH))
+    return int(check_random_state(random_state).randint(SEED_HIGH))
 
 
 def stage_seed(seed, kind, depth, purpose):
@@ -289,8 +290,8 @@ class StageRunner:
 
         On frozen features the head is a convex softmax regression, so it is solved
         as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
-        tolerance, within ``head_max_iter`` iterations, with the networks' L2
-        penalty ``alpha`` (the same objective: mean cross-entropy plus
+        tolerance, within ``head_max_iter`` iterations, on the standardized
+        features, with the networks' L2 penalty ``alpha`` (mean cross-entropy plus
         ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
         """
         estimator = self.estimator
@@ -300,9 +301,12 @@ class StageRunner:
         solver = LogisticRegression(
             C=1.0 / alpha if alpha > 0 else np.inf, max_iter=estimator.head_max_iter, tol=1e-4
         )
+        # L-BFGS converges in far fewer iterations on standardized features; the
+        # scaling is folded into the head afterwards, which acts on raw features.
+        scaling = Scaling(x)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(x, target)
+            solver.fit(scaling(x), target)
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
                 f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
@@ -310,7 +314,7 @@ class StageRunner:
                 "Increase head_max_iter or alpha, or scale X.",
                 ConvergenceWarning,
             )
-        head = _softmax_layer(solver, n_classes, x.dtype)
+        head = scaling.fold_input(_softmax_layer(solver, n_classes, x.dtype))
         logits = x @ head[0] + head[1]
         loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
         result = StageResult(

@@ -25,7 +25,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
     ----------
     n_layers : int, default=3
         Number of hidden layers of the final network.
-    hidden_units : int or sequence of int, default=10
+    hidden_units : int or sequence of int, default=128
         Width of every hidden layer, or one width per hidden layer.
     mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
         ``"frozen"``: the greedy stages only, earlier layers stay frozen.
@@ -33,7 +33,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
         pretraining; the same architecture trained jointly from random weights, the
         baseline pretraining is compared against.
-    epochs : int, default=100
+    epochs : int, default=50
         Epochs of each greedy stage (and of the one stage of ``"end_to_end"``).
     finetune_epochs : int, default=None
         Epochs of the fine-tuning phase; ``None`` means ``epochs``.
@@ -42,9 +42,9 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         ``learning_rate / 10``.
     batch_size : int, default=32
         Mini-batch size; the last batch of an epoch may be smaller.
-    optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
+    optimizer : {"sgd", "adam", "rmsprop"}, default="adam"
         Update rule, with Keras's formulas and default betas, rho and epsilon.
-    learning_rate : float, default=0.01
+    learning_rate : float, default=0.001
         Step size of the optimizer in the greedy stages.
     momentum : float, default=0.9
         Momentum of ``"sgd"``; ignored by the other optimizers.
@@ -156,14 +156,14 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
     def __init__(
         self,
         n_layers=3,
-        hidden_units=10,
+        hidden_units=128,
         mode="frozen",
-        epochs=100,
+        epochs=50,
         finetune_epochs=None,
         finetune_learning_rate=None,
         batch_size=32,
-        optimizer="sgd",
-        learning_rate=0.01,
+        optimizer="adam",
+        learning_rate=0.001,
         momentum=0.9,
         activation="relu",
         kernel_initializer="he_uniform",
@@ -243,12 +243,28 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 layers = [*layers, layer]
                 staged_layers.append(layer)
                 staged_heads.append(head)
-        network = [*layers, head]
-        if self.mode != "frozen":
-            network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
-        return {
+        fitted = {
             "classes_": classes,
-            **coefs_and_intercepts(network),
+            **coefs_and_intercepts([*layers, head]),
             "_staged_layers": staged_layers,
             "_staged_heads": staged_heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head]))
+        return fitted
+
+    def _joint_stage(self, data, runner, network):
+        X, y, _ = data
+        X_train, y_train, validation = runner.split(X, y, "rows", stratify=True)
+        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        return coefs_and_intercepts(network)
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_heads)
+        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
+        return {
+            "classes_": self.classes_,
+            **coefs_and_intercepts([*layers, heads[-1]]),
+            "_staged_layers": layers,
+            "_staged_heads": heads,
         }

@@ -18,9 +18,10 @@ class DepthCurveDisplay:
     """Score against the number of hidden layers, one line per data set or mode.
 
     Build it with `from_estimator` (the staged scores of one fitted estimator:
-    the tutorial's layers-vs-accuracy figure) or `from_cv_results` (a grid search
-    over ``n_layers`` and ``mode``). Every argument is keyword-only, as for
-    scikit-learn's displays; the constructor only stores them.
+    the tutorial's layers-vs-accuracy figure) or `from_cv_results` (a search over
+    ``n_layers`` and ``mode``: `~sklearn_greedy.DepthSearchCV` or a grid search).
+    Every argument is keyword-only, as for scikit-learn's displays; the
+    constructor only stores them.
 
     Parameters
     ----------
@@ -197,8 +198,10 @@ class DepthCurveDisplay:
 
         Parameters
         ----------
-        search : fitted GridSearchCV or RandomizedSearchCV
-            A search whose grid includes ``param`` (and possibly ``group``).
+        search : fitted DepthSearchCV, GridSearchCV or RandomizedSearchCV
+            A search over ``param`` (and possibly ``group``): any
+            `~sklearn_greedy.DepthSearchCV`, or a scikit-learn search whose grid
+            includes it.
         param : str, default="n_layers"
             The depth parameter, as named in the grid; a pipeline step's
             parameter such as ``"clf__n_layers"`` works too.

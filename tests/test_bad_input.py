@@ -114,7 +114,9 @@ def test_bad_hyperparameters(small_blobs, params, error, message):
 
 def test_divergence_names_the_stage_and_leaves_the_estimator_unfitted(small_blobs):
     X, y = small_blobs
-    clf = GreedyLayerwiseClassifier(n_layers=2, learning_rate=1e3, epochs=20, random_state=0)
+    clf = GreedyLayerwiseClassifier(
+        n_layers=2, optimizer="sgd", learning_rate=1e3, epochs=20, random_state=0
+    )
     with pytest.raises(ValueError, match=r"diverged in stage 1 of 2 \(greedy, depth 1\)"):
         clf.fit(X * 1e3, y)
     assert not hasattr(clf, "coefs_")

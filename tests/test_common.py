@@ -5,6 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    DepthSearchCV,
     GreedyLayerwiseClassifier,
     RBMPretrainedClassifier,
     StackedAutoencoder,
@@ -16,7 +17,15 @@ from sklearn_greedy import (
 # check_classifiers_train asks to fit.
 _FAST = dict(epochs=30, batch_size=512, optimizer="adam", learning_rate=0.05, random_state=0)
 _RBM_FAST = dict(epochs=30, batch_size=512, learning_rate=0.01, random_state=0)
-_DBN_FAST = dict(epochs=30, batch_size=512, optimizer="adam", learning_rate=0.05, random_state=0)
+# Fine-tuning with Adam at a tenth of its rate, as the other estimators' default.
+_DBN_FAST = dict(
+    epochs=30,
+    batch_size=512,
+    optimizer="adam",
+    learning_rate=0.05,
+    finetune_learning_rate=0.005,
+    random_state=0,
+)
 # Meant: one batch per epoch, whatever the size of each check's data.
 pytestmark = pytest.mark.filterwarnings("ignore:batch_size=512 is larger than")
 
@@ -46,6 +55,13 @@ ESTIMATORS = [
     RBMPretrainedClassifier(n_layers=2, hidden_units=8, visible_units="gaussian", **_DBN_FAST),
     RBMPretrainedClassifier(
         n_layers=2, hidden_units=8, mode="end_to_end", unlabelled_marker=None, **_DBN_FAST
+    ),
+    # Checked as scikit-learn checks GridSearchCV: around a classifier. Around
+    # StackedAutoencoder it would fail the transformer checks' tag test, as
+    # GridSearchCV around any transformer does: BaseSearchCV's tags do not carry a
+    # transformer's.
+    DepthSearchCV(
+        GreedyLayerwiseClassifier(n_layers=2, hidden_units=8, **_FAST), cv=2, error_score="raise"
     ),
 ]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _tutorial import TUTORIAL
 from numpy.testing import assert_array_equal
 from sklearn.base import clone, is_classifier
 from sklearn.exceptions import ConvergenceWarning
@@ -18,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import GreedyLayerwiseClassifier
 
-FAST = dict(epochs=10, random_state=0)
+FAST = dict(TUTORIAL, epochs=10, random_state=0)
 
 
 def test_pipeline_with_scaler(blobs):
@@ -66,7 +67,7 @@ def test_grid_search_results_do_not_depend_on_n_jobs(blobs):
 
 def test_clone_gives_an_unfitted_equal_estimator(blobs):
     X, y, _, _ = blobs
-    clf = GreedyLayerwiseClassifier(n_layers=2, hidden_units=(5, 4), **FAST).fit(X, y)
+    clf = GreedyLayerwiseClassifier(n_layers=2, **{**FAST, "hidden_units": (5, 4)}).fit(X, y)
     copy = clone(clf)
     assert copy.get_params() == clf.get_params()
     assert not hasattr(copy, "coefs_")

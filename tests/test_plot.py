@@ -13,7 +13,11 @@ from sklearn.model_selection import GridSearchCV  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from sklearn_greedy import GreedyLayerwiseClassifier, StackedAutoencoder  # noqa: E402
+from sklearn_greedy import (  # noqa: E402
+    DepthSearchCV,
+    GreedyLayerwiseClassifier,
+    StackedAutoencoder,
+)
 from sklearn_greedy.plot import DepthCurveDisplay  # noqa: E402
 
 FAST = dict(epochs=5, random_state=0)
@@ -97,6 +101,23 @@ def test_from_cv_results_draws_one_line_per_mode(blobs):
         assert_allclose(line.get_ydata(), results["mean_test_score"][rows])
         assert band is not None
     assert display.ax_.get_ylabel() == "Mean test score (± std)"
+
+
+def test_from_cv_results_draws_a_depth_search_as_a_grid_search(blobs):
+    X, y, _, _ = blobs
+    grid = {"mode": ["frozen", "end_to_end"]}
+    estimator = GreedyLayerwiseClassifier(n_layers=2, **FAST)
+    search = DepthSearchCV(estimator, grid, cv=2, scoring="neg_log_loss").fit(X, y)
+    display = DepthCurveDisplay.from_cv_results(search)
+    grid_search = GridSearchCV(
+        estimator, {**grid, "n_layers": [1, 2]}, cv=2, scoring="neg_log_loss"
+    ).fit(X, y)
+    expected = DepthCurveDisplay.from_cv_results(grid_search)
+    assert [line.get_label() for line in display.lines_] == ["frozen", "end_to_end"]
+    for ours, theirs in zip(display.lines_, expected.lines_):
+        assert_array_equal(ours.get_xdata(), theirs.get_xdata())
+        assert_array_equal(ours.get_ydata(), theirs.get_ydata())
+    assert display.ax_.get_ylabel() == "Mean test neg_log_loss (± std)"
 
 
 def test_from_cv_results_needs_a_depth_search(blobs):

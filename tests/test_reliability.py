@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    DepthSearchCV,
     GreedyLayerwiseClassifier,
     RBMPretrainedClassifier,
     StackedAutoencoder,
@@ -215,7 +216,7 @@ def test_inputs_are_never_modified(estimator, data):
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
 def test_divergence_raises_naming_the_stage(estimator, data):
     X, y = data
-    diverging = clone(estimator).set_params(learning_rate=1e3, epochs=20)
+    diverging = clone(estimator).set_params(optimizer="sgd", learning_rate=1e3, epochs=20)
     with pytest.raises(ValueError, match=r"diverged in stage 1 of \d+ \(\w+, depth 1\)"):
         diverging.fit(X * 1e3, y)
     assert not hasattr(diverging, "n_features_in_")
@@ -333,32 +334,49 @@ def test_fits_in_separate_processes_are_identical(data, tmp_path):
 # -- parallel and distributed search ----------------------------------------------
 
 
-def test_grid_search_on_a_dask_cluster_matches_n_jobs_1(data):
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A two-worker Dask cluster of processes, shared by the module's Dask tests."""
     distributed = pytest.importorskip("distributed")
-    import joblib
-
-    X, y = data
-    grid = {"n_layers": [1, 2, 3], "mode": ["frozen", "end_to_end"]}
-    searches = [
-        GridSearchCV(GreedyLayerwiseClassifier(epochs=5, random_state=0), grid, cv=3),
-        # Gibbs sampling draws from the same seeds in a worker as here.
-        GridSearchCV(
-            RBMPretrainedClassifier(n_layers=1, epochs=3, random_state=0, **RBM_SETTINGS),
-            {"persistent": [False, True]},
-            cv=3,
-        ),
-    ]
-    local = [clone(search).fit(X, y) for search in searches]
     with (
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster,
-        distributed.Client(cluster),
+        distributed.Client(cluster) as client,
     ):
-        with joblib.parallel_backend("dask"):
-            on_dask = [clone(search).set_params(n_jobs=-1).fit(X, y) for search in searches]
-    for here, there in zip(local, on_dask):
-        assert there.best_params_ == here.best_params_
-        assert_array_equal(
-            there.cv_results_["mean_test_score"], here.cv_results_["mean_test_score"]
-        )
+        yield client
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        GridSearchCV(
+            GreedyLayerwiseClassifier(epochs=5, random_state=0),
+            {"n_layers": [1, 2, 3], "mode": ["frozen", "end_to_end"]},
+            cv=3,
+        ),
+        DepthSearchCV(
+            GreedyLayerwiseClassifier(n_layers=3, epochs=5, random_state=0),
+            {"mode": ["frozen", "end_to_end"]},
+            cv=3,
+        ),
+        # Gibbs sampling draws from the same seeds in a worker as here.
+        DepthSearchCV(
+            RBMPretrainedClassifier(n_layers=2, epochs=3, random_state=0, **RBM_SETTINGS),
+            {"persistent": [False, True]},
+            cv=3,
+        ),
+    ],
+    ids=["GridSearchCV", "DepthSearchCV", "DepthSearchCV-RBM"],
+)
+def test_search_on_a_dask_cluster_matches_n_jobs_1(data, dask_cluster, search):
+    import joblib
+
+    X, y = data
+    local = clone(search).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        on_dask = clone(search).set_params(n_jobs=-1).fit(X, y)
+    assert on_dask.best_params_ == local.best_params_
+    for key in ["mean_test_score", *(f"split{i}_test_score" for i in range(3))]:
+        assert_array_equal(on_dask.cv_results_[key], local.cv_results_[key])
+    assert_array_equal(on_dask.predict_proba(X), local.predict_proba(X))

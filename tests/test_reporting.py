@@ -232,7 +232,7 @@ def test_mlp_attributes_with_early_stopping(small_blobs, estimator):
 
 def test_mlp_attributes_of_the_autoencoder_classifier_are_the_heads(small_blobs):
     X, y = small_blobs
-    clf = AutoencoderPretrainedClassifier(**FAST).fit(X, y)
+    clf = AutoencoderPretrainedClassifier(mode="frozen", **FAST).fit(X, y)
     assert clf.history_[-1]["kind"] == "head"
     assert clf.loss_curve_ == clf.history_[-1]["loss"]
     assert clf.n_iter_ == clf.history_[-1]["epochs"]

@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+from _tutorial import TUTORIAL
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sklearn_greedy import GreedyLayerwiseClassifier
@@ -29,7 +30,10 @@ def frozen_fit(blobs):
 )
 def test_history_has_one_record_per_stage(blobs, mode, kinds):
     X, y, _, _ = blobs
-    clf = GreedyLayerwiseClassifier(n_layers=3, mode=mode, finetune_epochs=7, **FAST).fit(X, y)
+    # The tutorial's 10-unit layers, at FAST's epochs.
+    clf = GreedyLayerwiseClassifier(
+        n_layers=3, mode=mode, finetune_epochs=7, **{**TUTORIAL, **FAST}
+    ).fit(X, y)
     assert [record["kind"] for record in clf.history_] == kinds
     assert [record["stage"] for record in clf.history_] == list(range(1, len(kinds) + 1))
     for record in clf.history_:
@@ -102,7 +106,7 @@ def test_staged_methods_absent_in_end_to_end_mode():
 def test_tutorial_accuracy_band(blobs):
     # The tutorial reports about 0.84 train and 0.81-0.84 test at every depth.
     X, y, X_test, y_test = blobs
-    clf = GreedyLayerwiseClassifier(n_layers=3, random_state=0).fit(X, y)
+    clf = GreedyLayerwiseClassifier(n_layers=3, **TUTORIAL, random_state=0).fit(X, y)
     for train, test in zip(clf.staged_score(X, y), clf.staged_score(X_test, y_test)):
         assert 0.80 <= train <= 0.90
         assert 0.78 <= test <= 0.88
@@ -160,8 +164,13 @@ def test_every_optimizer_learns(blobs, optimizer):
 
 def test_early_stopping_ends_stages_early(blobs):
     X, y, _, _ = blobs
+    # The tutorial's SGD: the score below is what its pace reaches before stopping.
     clf = GreedyLayerwiseClassifier(
-        n_layers=2, epochs=200, early_stopping=True, n_iter_no_change=3, random_state=0
+        n_layers=2,
+        **{**TUTORIAL, "epochs": 200},
+        early_stopping=True,
+        n_iter_no_change=3,
+        random_state=0,
     ).fit(X, y)
     assert all(record["epochs"] < 200 for record in clf.history_)
     assert clf.score(X, y) > 0.75

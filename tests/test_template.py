@@ -62,7 +62,7 @@ def _final_output(estimator, X):
         GreedyLayerwiseClassifier(hidden_units=(5, 7, 4, 6), epochs=4, random_state=5),
         StackedAutoencoder(**FAST),
         StackedAutoencoder(reconstruct="previous", masking_noise=0.2, **FAST),
-        AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
+        AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
         GreedyLayerwiseClassifier(early_stopping=True, **FAST),
         StackedRBM(**RBM_FAST),
         StackedRBM(persistent=True, cd_steps=2, early_stopping=True, **RBM_FAST),
@@ -103,15 +103,19 @@ def test_a_shallow_fit_is_the_first_stages_of_a_deeper_one(small_blobs, estimato
 
 def test_the_classifier_without_staged_heads_has_the_head_of_a_staged_fit(small_blobs):
     X, y = small_blobs
-    staged = AutoencoderPretrainedClassifier(n_layers=3, staged_heads=True, **FAST).fit(X, y)
-    plain = AutoencoderPretrainedClassifier(n_layers=2, **FAST).fit(X, y)
+    staged = AutoencoderPretrainedClassifier(
+        mode="frozen", n_layers=3, staged_heads=True, **FAST
+    ).fit(X, y)
+    plain = AutoencoderPretrainedClassifier(mode="frozen", n_layers=2, **FAST).fit(X, y)
     assert_array_equal(list(staged.staged_predict_proba(X))[1], plain.predict_proba(X))
 
 
 def test_the_classifier_autoencoder_is_the_stacked_autoencoder_fit(small_blobs):
     X, y = small_blobs
-    clf = AutoencoderPretrainedClassifier(n_layers=3, **FAST).fit(X, y)
-    alone = StackedAutoencoder(n_layers=3, **FAST).fit(X)
+    clf = AutoencoderPretrainedClassifier(mode="frozen", n_layers=3, **FAST).fit(X, y)
+    # The classifier's autoencoder is denoising by default; the transformer is not.
+    noise = {"masking_noise": clf.masking_noise, "gaussian_noise": clf.gaussian_noise}
+    alone = StackedAutoencoder(n_layers=3, **noise, **FAST).fit(X)
     assert_array_equal(clf.autoencoder_.transform(X), alone.transform(X))
     assert [r["kind"] for r in clf.autoencoder_.history_] == ["autoencoder"] * 3
 
@@ -135,7 +139,7 @@ def test_the_classifier_rbms_are_the_stacked_rbm_fit_on_every_row(small_blobs):
     [
         GreedyLayerwiseClassifier(**FAST),
         StackedAutoencoder(**FAST),
-        AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
+        AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
         StackedRBM(**RBM_FAST),
         RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
     ],
@@ -154,7 +158,9 @@ def test_warm_start_grows_into_the_same_network_as_a_fresh_fit(small_blobs, esti
 
 def test_warm_start_of_the_classifier_uses_the_new_settings(small_blobs, monkeypatch):
     X, y = small_blobs
-    clf = AutoencoderPretrainedClassifier(n_layers=1, epochs=3, warm_start=True, random_state=0)
+    clf = AutoencoderPretrainedClassifier(
+        mode="frozen", n_layers=1, epochs=3, warm_start=True, random_state=0
+    )
     clf.fit(X, y)
     rates = []
     real = sklearn_greedy._stages.train_stage
@@ -202,7 +208,12 @@ def test_history_scores_have_the_sign_of_score(small_blobs):
 def test_a_diverging_finetune_names_finetune_learning_rate(small_blobs):
     X, y = small_blobs
     clf = GreedyLayerwiseClassifier(
-        n_layers=1, mode="finetune", finetune_learning_rate=1e4, epochs=20, random_state=0
+        n_layers=1,
+        mode="finetune",
+        finetune_learning_rate=1e4,
+        epochs=20,
+        random_state=0,
+        optimizer="sgd",
     )
     with pytest.raises(
         ValueError, match=r"\(finetune, depth 1\).*Lower finetune_learning_rate \(now 10000"
@@ -214,12 +225,12 @@ def test_one_class_besides_unlabelled_rows_says_what_minus_one_means(small_blobs
     X, _ = small_blobs
     y = np.where(np.arange(len(X)) % 2 == 0, 1, -1)
     with pytest.raises(ValueError, match="only one class: 1. Rows labelled -1 are unlabelled"):
-        AutoencoderPretrainedClassifier(**FAST).fit(X, y)
+        AutoencoderPretrainedClassifier(mode="frozen", **FAST).fit(X, y)
 
 
 @pytest.mark.parametrize(
     "estimator",
-    [GreedyLayerwiseClassifier(**FAST), AutoencoderPretrainedClassifier(**FAST)],
+    [GreedyLayerwiseClassifier(**FAST), AutoencoderPretrainedClassifier(mode="frozen", **FAST)],
     ids=lambda est: type(est).__name__,
 )
 def test_the_warm_start_warning_points_at_the_caller(small_blobs, estimator):

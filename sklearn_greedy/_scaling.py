@@ -1,0 +1,34 @@
+"""Standardization of a layer's input or output, folded into its weights.
+
+A stage trains on standardized values so that its units see centred inputs of
+unit variance whatever the layers below produce; folding the scaling into the
+trained ``(kernel, bias)`` afterwards gives a plain dense layer on raw values.
+"""
+
+import numpy as np
+
+
+class Scaling:
+    """Standardization of a stage's input or target, and its folding into weights."""
+
+    def __init__(self, values):
+        self.mean = values.mean(axis=0)
+        scale = values.std(axis=0)
+        # A constant column (a dead unit below, say) stays constant, centred at 0.
+        self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
+
+    def __call__(self, values):
+        return (values - self.mean) / self.scale
+
+    def fold_input(self, layer):
+        """A layer on standardized input, as the same layer on raw input."""
+        kernel = layer[0] / self.scale[:, None]
+        return (kernel, layer[1] - self.mean @ kernel)
+
+    def fold_output(self, layer):
+        """A linear layer predicting the standardized values, as one predicting raw."""
+        return (layer[0] * self.scale, layer[1] * self.scale + self.mean)
+
+    def unfold_output(self, layer):
+        """The inverse of `fold_output`."""
+        return (layer[0] / self.scale, (layer[1] - self.mean) / self.scale)

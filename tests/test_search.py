@@ -1,0 +1,284 @@
+"""DepthSearchCV: GridSearchCV's results over depth, from one fit per fold."""
+
+import re
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
+from sklearn.exceptions import FitFailedWarning, NotFittedError
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.utils._param_validation import InvalidParameterError
+
+import sklearn_greedy._stages
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    DepthSearchCV,
+    GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
+    StackedAutoencoder,
+    StackedRBM,
+)
+
+FAST = dict(n_layers=3, hidden_units=6, epochs=4, random_state=5)
+# Gaussian visible units: the blobs are not in [0, 1].
+RBM_FAST = dict(visible_units="gaussian", batch_size=16, **FAST)
+DEPTHS = [1, 2, 3]
+
+
+def _target(estimator, y):
+    return None if isinstance(estimator, (StackedAutoencoder, StackedRBM)) else y
+
+
+def _assert_same_results(ours, theirs):
+    """Same candidates, same test (and train) scores, same choice: exactly."""
+    assert ours.cv_results_["params"] == theirs.cv_results_["params"]
+    for key, value in theirs.cv_results_.items():
+        if key.startswith("param_"):
+            assert list(ours.cv_results_[key]) == list(value), key
+        elif "_test_" in key or "_train_" in key:
+            assert_array_equal(ours.cv_results_[key], value, err_msg=key)
+    assert set(ours.cv_results_) == set(theirs.cv_results_)
+    for name in ("best_index_", "best_params_", "best_score_", "n_splits_", "multimetric_"):
+        if hasattr(theirs, name):
+            assert getattr(ours, name) == getattr(theirs, name), name
+
+
+def _with_depths(param_grid):
+    return {**(param_grid or {}), "n_layers": DEPTHS}
+
+
+@pytest.mark.parametrize(
+    "estimator, param_grid",
+    [
+        (GreedyLayerwiseClassifier(**FAST), None),
+        (StackedAutoencoder(**FAST), None),
+        (AutoencoderPretrainedClassifier(mode="frozen", **FAST), None),
+        (GreedyLayerwiseClassifier(**FAST), {"mode": ["frozen", "finetune", "end_to_end"]}),
+        (StackedAutoencoder(reconstruct="previous", **FAST), {"mode": ["finetune"]}),
+        (
+            AutoencoderPretrainedClassifier(mode="frozen", **FAST),
+            {"mode": ["finetune"], "alpha": [0.0, 0.01]},
+        ),
+        (StackedRBM(**RBM_FAST), {"mode": ["frozen", "finetune"]}),
+        (
+            RBMPretrainedClassifier(**RBM_FAST),
+            {"mode": ["frozen", "finetune", "end_to_end"], "persistent": [False, True]},
+        ),
+    ],
+    ids=[
+        "greedy",
+        "autoencoder",
+        "autoencoder-classifier",
+        "greedy-every-mode",
+        "autoencoder-finetune",
+        "autoencoder-classifier-finetune",
+        "rbm-frozen-finetune",
+        "rbm-classifier-every-mode",
+    ],
+)
+def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
+    X, y = small_blobs
+    y = _target(estimator, y)
+    ours = DepthSearchCV(estimator, param_grid, cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator, _with_depths(param_grid), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert ours.best_estimator_.get_params() == theirs.best_estimator_.get_params()
+    output = "predict_proba" if y is not None else "transform"
+    assert_array_equal(
+        getattr(ours.best_estimator_, output)(X), getattr(theirs.best_estimator_, output)(X)
+    )
+
+
+@pytest.mark.parametrize(
+    "random_state", [0, 2**31, np.random.RandomState(3)], ids=["0", "2**31", "RandomState"]
+)
+def test_any_random_state_gives_grid_search_s_results(small_blobs, random_state):
+    # A RandomState is copied by clone, so each fit of either search draws the same seed.
+    X, y = small_blobs
+    estimator = GreedyLayerwiseClassifier(**{**FAST, "random_state": random_state})
+    grid = {"mode": ["frozen", "finetune"]}
+    ours = DepthSearchCV(estimator, grid, cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator, _with_depths(grid), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+
+
+def test_one_fit_per_fold_then_the_refit_of_the_best_depth(small_blobs, monkeypatch):
+    X, y = small_blobs
+    stages = []
+    real = sklearn_greedy._stages.train_stage
+
+    def counting(*args, **kwargs):
+        stages.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sklearn_greedy._stages, "train_stage", counting)
+    search = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), cv=3).fit(X, y)
+    assert len(stages) == 3 * FAST["n_layers"] + search.best_params_["n_layers"]
+
+
+@pytest.mark.parametrize(
+    "scoring, refit",
+    [
+        ("neg_log_loss", True),
+        (["accuracy", "neg_log_loss", "f1_macro"], "neg_log_loss"),
+        ({"acc": "accuracy", "balanced": "balanced_accuracy"}, False),
+    ],
+    ids=["neg_log_loss", "list", "dict-no-refit"],
+)
+def test_any_scorer_and_train_scores(small_blobs, scoring, refit):
+    X, y = small_blobs
+    settings = dict(scoring=scoring, refit=refit, cv=3, return_train_score=True)
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), **settings).fit(X, y)
+    theirs = GridSearchCV(GreedyLayerwiseClassifier(**FAST), _with_depths(None), **settings)
+    _assert_same_results(ours, theirs.fit(X, y))
+    assert type(ours.scorer_) is type(theirs.scorer_)
+
+
+def test_roc_auc_on_two_classes():
+    X, y = make_blobs(n_samples=90, centers=2, n_features=3, cluster_std=3.0, random_state=1)
+    estimator = AutoencoderPretrainedClassifier(mode="frozen", **FAST)
+    ours = DepthSearchCV(estimator, scoring="roc_auc", cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator, _with_depths(None), scoring="roc_auc", cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+
+
+def test_a_scoring_callable_sees_the_fitted_estimator_of_each_depth(small_blobs):
+    X, y = small_blobs
+    seen = []
+
+    def scorer(estimator, X_test, y_test):
+        seen.append((type(estimator), estimator.n_layers, estimator.n_layers_))
+        return accuracy_score(y_test, estimator.predict(X_test))
+
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), scoring=scorer, cv=3).fit(X, y)
+    theirs = GridSearchCV(
+        GreedyLayerwiseClassifier(**FAST), _with_depths(None), scoring=scorer, cv=3
+    ).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert seen[: 3 * len(DEPTHS)] == [(GreedyLayerwiseClassifier, d, d) for d in DEPTHS] * 3
+
+
+def test_a_grid_may_list_the_depths_and_cut_hidden_units(small_blobs):
+    X, y = small_blobs
+    estimator = GreedyLayerwiseClassifier(**{**FAST, "hidden_units": (6, 4, 5)})
+    ours = DepthSearchCV(estimator, {"n_layers": [1, 3]}, cv=3).fit(X, y)
+    theirs = GridSearchCV(
+        estimator,
+        [
+            {"hidden_units": [(6,)], "n_layers": [1]},
+            {"hidden_units": [(6, 4, 5)], "n_layers": [3]},
+        ],
+        cv=3,
+    ).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert ours.cv_results_["params"] == [
+        {"hidden_units": (6,), "n_layers": 1},
+        {"hidden_units": (6, 4, 5), "n_layers": 3},
+    ]
+
+
+def test_it_delegates_to_the_best_estimator(small_blobs):
+    X, y = small_blobs
+    search = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), cv=3).fit(X, y)
+    best = search.best_estimator_
+    assert_array_equal(search.predict(X), best.predict(X))
+    assert_array_equal(search.predict_proba(X), best.predict_proba(X))
+    assert search.score(X, y) == best.score(X, y)
+    assert_array_equal(search.classes_, best.classes_)
+    assert search.n_features_in_ == 4
+    assert search.refit_time_ > 0
+    autoencoder = DepthSearchCV(StackedAutoencoder(**FAST), cv=3).fit(X)
+    assert_array_equal(autoencoder.transform(X), autoencoder.best_estimator_.transform(X))
+    assert autoencoder.score(X) == autoencoder.best_estimator_.score(X)
+    unrefitted = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), refit=False, cv=3).fit(X, y)
+    assert not hasattr(unrefitted, "best_estimator_")
+    with pytest.raises(AttributeError, match="has no attribute 'predict'"):
+        unrefitted.predict(X)
+
+
+def test_parallel_folds_and_refit_give_the_same_search(small_blobs):
+    # Three folds on two workers leave one idle: the whole data's fit runs there,
+    # and best_estimator_ is read off it with at_depth.
+    X, y = small_blobs
+    grid = {"mode": ["frozen", "finetune"]}
+    for estimator in (
+        GreedyLayerwiseClassifier(**FAST),
+        AutoencoderPretrainedClassifier(mode="frozen", **FAST),
+    ):
+        serial = DepthSearchCV(estimator, {"mode": ["finetune"]}, cv=3).fit(X, y)
+        parallel = DepthSearchCV(estimator, {"mode": ["finetune"]}, cv=3, n_jobs=2).fit(X, y)
+        _assert_same_results(parallel, serial)
+        assert parallel.best_estimator_.get_params() == serial.best_estimator_.get_params()
+        assert_array_equal(
+            parallel.best_estimator_.predict_proba(X), serial.best_estimator_.predict_proba(X)
+        )
+    theirs = GridSearchCV(GreedyLayerwiseClassifier(**FAST), _with_depths(grid), cv=3).fit(X, y)
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), grid, cv=3, n_jobs=2).fit(X, y)
+    _assert_same_results(ours, theirs)
+
+
+@pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
+@pytest.mark.parametrize("mode", ["frozen", "finetune"])
+def test_a_fit_failing_at_depth_2_scores_error_score_there_as_in_grid_search(
+    small_blobs, monkeypatch, mode
+):
+    # The folds' deep fits fail at depth 2; GridSearchCV still scores depth 1.
+    X, y = small_blobs
+    real = sklearn_greedy._stages.StageRunner.train
+
+    def failing_at_depth_2(runner, layers, x, target, **kwargs):
+        if kwargs["kind"] == "greedy" and kwargs["depth"] == 2:
+            raise ValueError("stage 2 failed")
+        return real(runner, layers, x, target, **kwargs)
+
+    monkeypatch.setattr(sklearn_greedy._stages.StageRunner, "train", failing_at_depth_2)
+    estimator = GreedyLayerwiseClassifier(**{**FAST, "mode": mode})
+    with pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 9"):
+        ours = DepthSearchCV(estimator, cv=3).fit(X, y)
+    with pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 9"):
+        theirs = GridSearchCV(estimator, _with_depths(None), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    scores = ours.cv_results_["mean_test_score"]
+    assert np.isfinite(scores[0]) and np.isnan(scores[1:]).all()
+    with pytest.raises(ValueError, match="stage 2 failed"):
+        DepthSearchCV(estimator, cv=3, error_score="raise").fit(X, y)
+
+
+def test_bad_estimators_and_grids_are_named(small_blobs):
+    X, y = small_blobs
+    with pytest.raises(InvalidParameterError, match="'estimator' parameter of DepthSearchCV"):
+        DepthSearchCV(LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="n_layers in param_grid must be positive ints"):
+        DepthSearchCV(GreedyLayerwiseClassifier(**FAST), {"n_layers": [0, 2]}).fit(X, y)
+    with pytest.raises(TypeError, match="Parameter grid for parameter 'mode' needs to be"):
+        DepthSearchCV(GreedyLayerwiseClassifier(**FAST), {"mode": "frozen"}).fit(X, y)
+    with pytest.raises(NotFittedError):
+        DepthSearchCV(GreedyLayerwiseClassifier(**FAST)).predict(X)
+
+
+def test_verbose_reports_the_fits(small_blobs, capsys):
+    X, y = small_blobs
+    grid = {"mode": ["frozen", "end_to_end"]}
+    DepthSearchCV(GreedyLayerwiseClassifier(**FAST), grid, cv=KFold(2), verbose=3).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Fitting 2 folds for each of 6 candidates, totalling 8 fits"
+    assert any(
+        re.match(r"\[CV 1/2\] END \.*mode=frozen, n_layers=2; score=", line) for line in lines
+    )
+
+
+def test_the_search_is_left_as_given(small_blobs):
+    X, y = small_blobs
+    estimator = GreedyLayerwiseClassifier(**FAST)
+    grid = {"mode": ["frozen"]}
+    search = DepthSearchCV(estimator, grid, cv=3)
+    before = clone(search).get_params()
+    search.fit(X, y)
+    assert not hasattr(estimator, "n_layers_")
+    assert grid == {"mode": ["frozen"]}
+    assert str(search.get_params()) == str(before)
