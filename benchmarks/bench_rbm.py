@@ -11,7 +11,7 @@ pipeline: ``BernoulliRBM(n_components=100, learning_rate=0.06, n_iter=10)`` then
   example);
 - one and two RBMs then logistic regression: two ``BernoulliRBM`` in a pipeline,
   and ``StackedRBM(n_layers=1)`` and ``(n_layers=2)``, 100 hidden units each, with
-  its defaults (CD-1, learning rate 0.1, momentum 0.9, batch 10, 10 epochs) and
+  its defaults (CD-1, learning rate 0.32, momentum 0.9, batch 32, 10 epochs) and
   with ``BernoulliRBM``'s settings (persistent chains, learning rate 0.06, no
   momentum, no weight decay); the seconds of the RBMs' fit alone, as the example
   reports them. A ``StackedRBM`` fit runs compiled: the first one of a kind of

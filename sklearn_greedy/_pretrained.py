@@ -45,6 +45,8 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     _stack_class = None
     _stack_kind = None
     _stack_attribute = None
+    # Whether the heads are solved on the standardized code (see `solve_head`).
+    _standardized_heads = True
 
     def _no_stages_reason(self):
         if self.mode != "end_to_end" and not self.staged_heads:
@@ -226,7 +228,14 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             codes = hidden_features([layer], codes, self.activation)
             if "head" in self._stage_kinds(depth):
                 heads.append(
-                    runner.solve_head(codes, y_train, n_classes, kind="head", depth=depth)
+                    runner.solve_head(
+                        codes,
+                        y_train,
+                        n_classes,
+                        kind="head",
+                        depth=depth,
+                        standardize=self._standardized_heads,
+                    )
                 )
 
         data = stack._validate_fit_data(X, None, warm)

@@ -42,13 +42,20 @@ _RBM_CONSTRAINTS = {
 
 # learning_rate="auto": the guide's rate for an RBM of Bernoulli visible units, and
 # one order of magnitude less for Gaussian ones (the guide says one or two: with
-# two, an RBM on standardized digits learns half as fast in its 10 epochs).
-# Persistent chains get a tenth of these: they follow the model only if it changes
-# slowly (Tieleman, 2008); at 0.1, with momentum 0.9, the hidden units of a
-# persistent RBM on the nudged digits die (0.29 test accuracy of a logistic
-# regression on them, against 0.93 at 0.01). Backpropagation ("end_to_end") runs
-# at the rate of fine-tuning: finetune_learning_rate, or the usual tenth of 0.1.
+# two, an RBM on standardized digits learns half as fast in its 10 epochs), for a
+# mini-batch of 10 rows; a larger mini-batch averages its gradient over more rows,
+# and takes a proportionally larger step, so that a row moves the weights as much
+# at any batch size (up to the guide's largest, 100). On held-out rows of the
+# nudged digits, 0.3 at batch 32 beat 0.1 at batch 10 and 0.1 or 0.2 at batch 20
+# or 32 (logistic regression on the hidden units: 0.947 against 0.938 to 0.941),
+# in a third of the time. Persistent chains get a tenth of these: they follow the
+# model only if it changes slowly (Tieleman, 2008); at 0.1, batch 10, with
+# momentum 0.9, the hidden units of a persistent RBM on the nudged digits die (0.29
+# test accuracy of a logistic regression on them, against 0.93 at 0.01).
+# Backpropagation ("end_to_end") runs at the rate of fine-tuning:
+# finetune_learning_rate, or the usual tenth of 0.1.
 _AUTO_LEARNING_RATES = {"bernoulli": 0.1, "gaussian": 0.01}
+_AUTO_BATCH_SIZE, _AUTO_LARGEST_BATCH = 10, 100
 _AUTO_BACKPROPAGATION_RATE = 0.01
 
 # Rows of the (rows x features x hidden units) array of `_pseudo_log_likelihood`
@@ -74,10 +81,10 @@ _RBM_PARAMETERS_DOC = """
         ``"end_to_end"``). The guide names no number; 10 is
         `~sklearn.neural_network.BernoulliRBM`'s ``n_iter``.
 %(finetune)s
-    batch_size : int, default=10
-        Mini-batch size. The guide recommends 10 to 100 (ideally the number of
-        classes, with one example of each); with ``persistent=True``, also the
-        number of persistent chains.
+    batch_size : int, default=%(batch_size)s
+        Mini-batch size, and with ``persistent=True`` the number of persistent
+        chains. The guide recommends 10 to 100 (ideally the number of classes,
+        with one example of each). %(batch_size_evidence)s
     optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
         Update rule, with Keras's formulas; contrastive divergence gives it the
         direction in which to step.
@@ -87,9 +94,12 @@ _RBM_PARAMETERS_DOC = """
         for one of Gaussian visible units (the guide advises one or two orders
         of magnitude less; at 0.1 such an RBM diverges on standardized data),
         a tenth of those with ``persistent=True`` (persistent chains follow
-        the model only if it changes slowly), and for the backpropagation of
-        the ``"end_to_end"`` stage the fine-tuning's rate (0.01 unless
-        ``finetune_learning_rate`` is set).
+        the model only if it changes slowly), each for a mini-batch of 10 rows
+        and multiplied by ``batch_size / 10`` (up to a batch of 100), so that a
+        row moves the weights as much whatever the batch size (0.32 for
+        Bernoulli visible units at ``batch_size=32``). For the
+        backpropagation of the ``"end_to_end"`` stage, the fine-tuning's rate
+        (0.01 unless ``finetune_learning_rate`` is set).
     momentum : float, default=0.9
         Momentum of ``"sgd"``: the guide's value once learning has settled (it
         starts at 0.5, which this momentum, constant, does not).
@@ -97,8 +107,8 @@ _RBM_PARAMETERS_DOC = """
         L2 penalty (weight decay) on the weights, as in
         `~sklearn.neural_network.MLPClassifier`: ``alpha / 2 * ||W||^2`` added
         to each mini-batch's summed objective, so ``alpha / batch_size`` is the
-        guide's weight-cost, per training case, of 0.0001 at the default batch
-        size.
+        guide's weight-cost per training case (which it puts between 0.00001
+        and 0.01, typically 0.0001).
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows and end each stage once its
         validation score (minus the mean squared reconstruction error, for an
@@ -174,6 +184,12 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
         ``"end_to_end"``: no pretraining; the same autoencoder trained from
         random weights (``glorot_uniform``).""",
             "finetune": _FINETUNE_DOC,
+            "batch_size": 32,
+            "batch_size_evidence": """With ``learning_rate="auto"`` the
+        rate grows with it: on held-out rows of the nudged digits (scikit-learn's
+        RBM example), 32 rows at 0.32 gave better features than 10 at 0.1
+        (logistic regression on one RBM: 0.947 against 0.938) in a third of the
+        time.""",
         }
         + """
     Attributes
@@ -292,7 +308,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
         epochs=10,
         finetune_epochs=None,
         finetune_learning_rate=None,
-        batch_size=10,
+        batch_size=32,
         optimizer="sgd",
         learning_rate="auto",
         momentum=0.9,
@@ -344,6 +360,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
             rate = backpropagation * (10 if finetune else 1)
         elif rate == "auto":
             rate = _AUTO_LEARNING_RATES[visible_units] / (10 if self.persistent else 1)
+            rate *= min(self.batch_size, _AUTO_LARGEST_BATCH) / _AUTO_BATCH_SIZE
         return BaseGreedyNetwork._training_config(self, finetune, learning_rate=rate)
 
     def fit(self, X, y=None):
@@ -699,7 +716,13 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
         scikit-learn's RBM example (``benchmarks/bench_rbm.py``), among 10 and
         30 epochs at 0.01, 0.03 and 0.1, two layers of 100 units: 0.983
         validation accuracy, against 0.965 at 0.01 and 0.970 at 0.1 (30 epochs),
-        and 0.975 at 0.03 for 10 epochs.""",
+        and 0.975 at 0.03 for 10 epochs (0.975 and 0.975 with two other seeds).""",
+            "batch_size": 10,
+            "batch_size_evidence": """Fine-tuning by SGD takes more
+        steps with smaller batches: on held-out rows of scikit-learn's RBM
+        example (two layers of 100 units, 3 seeds), 10 rows gave 0.978 validation
+        accuracy after fine-tuning, 32 rows 0.973 (fine-tuned at 0.1) or 0.964
+        (at 0.03). `StackedRBM`'s default is 32, for its speed.""",
         }
         + """    staged_heads : bool, default=False
         Also solve a head on the top hidden probabilities of every depth, so that
@@ -714,7 +737,10 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
         Most L-BFGS iterations for each head. On frozen hidden probabilities the
         head is a convex softmax regression, so it is solved to a tolerance as
         `~sklearn.linear_model.LogisticRegression` solves it (with the L2
-        penalty ``alpha``), whatever ``epochs`` is.
+        penalty ``alpha``), whatever ``epochs`` is. Unlike
+        `AutoencoderPretrainedClassifier`'s, it is solved on the probabilities
+        as they are, not standardized: they share one scale, and a unit that
+        barely varies would get a weight as large as its spread is small.
 
     Attributes
     ----------
@@ -809,6 +835,11 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
     _stack_class = StackedRBM
     _stack_kind = "rbm"
     _stack_attribute = "rbm_"
+    # Hidden probabilities share one scale, [0, 1]. Standardized, a unit that barely
+    # varies gets a weight as much larger as its spread is small, which fine-tuning
+    # then starts from: on held-out rows of the nudged digits, 0.951 against 0.975
+    # accuracy after fine-tuning (two layers of 100 units, seed 1).
+    _standardized_heads = False
     _training_config = StackedRBM._training_config
 
     def __init__(

@@ -285,13 +285,14 @@ class StageRunner:
 
         return self._record(result, number, "finetune", n_encoder_layers, True, score, "softmax")
 
-    def solve_head(self, x, target, n_classes, *, kind, depth):
+    def solve_head(self, x, target, n_classes, *, kind, depth, standardize=True):
         """Stage ``(kind, depth)``: a softmax layer on fixed features, solved.
 
         On frozen features the head is a convex softmax regression, so it is solved
         as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
         tolerance, within ``head_max_iter`` iterations, on the standardized
-        features, with the networks' L2 penalty ``alpha`` (mean cross-entropy plus
+        features (on the features as they are, with ``standardize=False``), with
+        the networks' L2 penalty ``alpha`` (mean cross-entropy plus
         ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
         """
         estimator = self.estimator
@@ -303,10 +304,10 @@ class StageRunner:
         )
         # L-BFGS converges in far fewer iterations on standardized features; the
         # scaling is folded into the head afterwards, which acts on raw features.
-        scaling = Scaling(x)
+        scaling = Scaling(x) if standardize else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(scaling(x), target)
+            solver.fit(x if scaling is None else scaling(x), target)
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
                 f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
@@ -314,7 +315,9 @@ class StageRunner:
                 "Increase head_max_iter or alpha, or scale X.",
                 ConvergenceWarning,
             )
-        head = scaling.fold_input(_softmax_layer(solver, n_classes, x.dtype))
+        head = _softmax_layer(solver, n_classes, x.dtype)
+        if scaling is not None:
+            head = scaling.fold_input(head)
         logits = x @ head[0] + head[1]
         loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
         result = StageResult(

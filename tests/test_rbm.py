@@ -90,10 +90,11 @@ def test_gibbs_sampling_and_persistent_chains_change_the_result(digits):
 def test_auto_learning_rate_is_the_guides_for_each_kind_of_visible_units(digits):
     X, *_ = digits
     X = StandardScaler().fit_transform(X)
+    # The guide's rates for mini-batches of 10, at FAST's batches of 32.
     for units, persistent, rate in [
-        ("gaussian", False, 0.01),
-        ("bernoulli", False, 0.1),
-        ("bernoulli", True, 0.01),
+        ("gaussian", False, 0.032),
+        ("bernoulli", False, 0.32),
+        ("bernoulli", True, 0.032),
     ]:
         settings = dict(n_layers=1, visible_units=units, persistent=persistent, **FAST)
         auto = StackedRBM(**settings).fit(X)

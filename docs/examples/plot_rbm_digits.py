@@ -33,10 +33,10 @@ X_train, X_test, y_train, y_test = train_test_split(
 
 # %%
 # Two RBMs of 100 hidden units, each trained by contrastive divergence on the
-# hidden probabilities of the one below; the other settings are the guide's (CD-1,
-# learning rate 0.1, momentum 0.9, mini-batches of 10, 10 epochs). One fit gives
-# the features of both depths: ``staged_transform`` yields the hidden
-# probabilities of each RBM in turn.
+# hidden probabilities of the one below, at the defaults: CD-1, mini-batches of 32
+# at the guide's learning rate for 10 rows scaled to 32 (0.32), momentum 0.9, 10
+# epochs. One fit gives the features of both depths: ``staged_transform`` yields
+# the hidden probabilities of each RBM in turn.
 rbm = StackedRBM(n_layers=2, hidden_units=100, random_state=0).fit(X_train)
 pixels = LogisticRegression(C=100, max_iter=2000).fit(X_train, y_train)
 print(f"logistic regression on the pixels:         {pixels.score(X_test, y_test):.3f}")
