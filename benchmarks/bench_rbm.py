@@ -12,7 +12,7 @@ pipeline: ``BernoulliRBM(n_components=100, learning_rate=0.06, n_iter=10)`` then
 - one and two RBMs then logistic regression: two ``BernoulliRBM`` in a pipeline,
   and ``StackedRBM(n_layers=1)`` and ``(n_layers=2)``, 100 hidden units each, with
   its defaults (CD-1, learning rate 0.32, momentum 0.9, batch 32, 10 epochs) and
-  with ``BernoulliRBM``'s settings (persistent chains, learning rate 0.06, no
+  with ``BernoulliRBM``'s settings (persistent chains, learning rate 0.06, batch 10, no
   momentum, no weight decay); the seconds of the RBMs' fit alone, as the example
   reports them. A ``StackedRBM`` fit runs compiled: the first one of a kind of
   RBM in a process traces the loop (the "cold" time), later ones reuse it;
@@ -47,7 +47,7 @@ from sklearn_greedy import RBMPretrainedClassifier, StackedRBM
 HIDDEN = 100
 # The example's BernoulliRBM settings, and the same RBM as a StackedRBM.
 SKLEARN_RBM = dict(n_components=HIDDEN, learning_rate=0.06, n_iter=10)
-AS_SKLEARN = dict(persistent=True, learning_rate=0.06, momentum=0.0, alpha=0.0)
+AS_SKLEARN = dict(persistent=True, learning_rate=0.06, momentum=0.0, alpha=0.0, batch_size=10)
 HEAD_C = 6000
 RAW_C = 100
 

@@ -133,10 +133,12 @@ AUTOENCODER_SETTINGS = {
     "reconstruction_weight": 1.0,
 }
 # The pipelines standardize the features: the deep belief network's first RBM has
-# Gaussian visible units, as its docstring asks. The network settings above (the
-# baselines') train its RBMs; it fine-tunes at its own defaults (30 epochs at 0.03,
-# SGD), as the settings line says.
-DBN_SETTINGS = {"visible_units": "gaussian"}
+# Gaussian visible units, as its docstring asks. A step of contrastive divergence is
+# no step of backpropagation: its RBMs train at the guide's rates for the batch size
+# ("auto"), with the other network settings above (epochs, batch, optimizer), and
+# it fine-tunes, and trains "end_to_end", at its own defaults (30 epochs at 0.03),
+# as the settings line says.
+DBN_SETTINGS = {"visible_units": "gaussian", "learning_rate": "auto"}
 
 
 # --------------------------------------------------------------------------- data

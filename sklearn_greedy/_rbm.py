@@ -252,7 +252,11 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
     samples; with ``persistent=True`` the chains start where they stopped
     instead, and every state is sampled), and a step of the optimizer along the
     difference between the data's and the chains' statistics
-    ``<v h>``, ``<h>`` and ``<v>``, with the L2 penalty on the weights.
+    ``<v h>``, ``<h>`` and ``<v>``, with the L2 penalty on the weights. This
+    direction is the gradient of no loss: the reconstruction error recorded in
+    ``history_`` is monitored, not minimised, and an RBM stage that ends with
+    its epochs gives no `~sklearn.exceptions.ConvergenceWarning` (nor does
+    `~sklearn.neural_network.BernoulliRBM`); the backpropagation stages do.
 
     With ``n_layers=1``, ``visible_units="bernoulli"`` and ``persistent=True``
     the model and `score_samples` are `~sklearn.neural_network.BernoulliRBM`'s

@@ -252,7 +252,11 @@ class StageRunner:
             reconstruction = network_outputs(trained, x, "sigmoid", output)
             return -float(np.mean((reconstruction - x) ** 2))
 
-        return self._record(result, number, kind, depth, False, score, "mse", config=config)
+        # As BernoulliRBM, no ConvergenceWarning: contrastive divergence has no
+        # objective whose convergence the recorded loss would show.
+        return self._record(
+            result, number, kind, depth, False, score, "mse", config=config, minimised=False
+        )
 
     def train_semi_supervised(
         self, layers, x, x_labelled, y_labelled, *, n_encoder_layers, validation=None, **noise
@@ -332,14 +336,26 @@ class StageRunner:
         return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
 
     def _record(
-        self, result, number, kind, depth, finetune, score, loss, solved=False, config=None
+        self,
+        result,
+        number,
+        kind,
+        depth,
+        finetune,
+        score,
+        loss,
+        solved=False,
+        config=None,
+        minimised=True,
     ):
         """Raise on divergence; else append the stage's record, log it, return its layers.
 
         ``solved``: the stage was solved to a tolerance (the head), not stepped for
         epochs, so the epochs' convergence criterion does not apply to it.
         ``config``: the stage's `TrainingConfig`, if not the estimator's for
-        ``finetune``.
+        ``finetune``. ``minimised=False``: the recorded loss is only monitored
+        (an RBM's reconstruction error, which contrastive divergence does not
+        minimise), so the criterion does not apply either.
         """
         config = config or self.estimator._training_config(finetune)
         if result.diverged:
@@ -362,7 +378,7 @@ class StageRunner:
         }
         self.history.append(record)
         self._criterion = (config.n_iter_no_change, config.tol)
-        if not solved and not converged(record, *self._criterion):
+        if minimised and not solved and not converged(record, *self._criterion):
             self._unconverged.append(record)
         self._log(record, loss, config.epochs)
         return result.layers

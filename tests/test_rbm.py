@@ -1,11 +1,14 @@
 """Restricted Boltzmann machines: contrastive divergence, the stack, its likelihood,
 and the deep belief network classifier."""
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit, logsumexp
 from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import BernoulliRBM
 from sklearn.preprocessing import StandardScaler
@@ -77,6 +80,15 @@ def test_every_variant_of_cd_learns_digits(digits, settings):
     assert loss[-1] < loss[0]
     head = LogisticRegression(max_iter=2000).fit(rbm.transform(X), y)
     assert head.score(rbm.transform(X_test), y_test) > 0.8
+
+
+def test_rbm_stages_give_no_convergence_warning_but_backpropagation_does(digits):
+    X, *_ = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        StackedRBM(n_layers=2, **{**FAST, "epochs": 1}).fit(X)
+    with pytest.warns(ConvergenceWarning, match=r"stage 3 \(finetune, depth 2\) of 3"):
+        StackedRBM(n_layers=2, mode="finetune", **{**FAST, "epochs": 1}).fit(X)
 
 
 def test_gibbs_sampling_and_persistent_chains_change_the_result(digits):
