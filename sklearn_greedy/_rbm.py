@@ -47,7 +47,7 @@ _RBM_CONSTRAINTS = {
 # and takes a proportionally larger step, so that a row moves the weights as much
 # at any batch size (up to the guide's largest, 100). On held-out rows of the
 # nudged digits, 0.3 at batch 32 beat 0.1 at batch 10 and 0.1 or 0.2 at batch 20
-# or 32 (logistic regression on the hidden units: 0.947 against 0.938 to 0.941),
+# or 32 (logistic regression on the hidden units: 0.947 against 0.937 to 0.941),
 # in a third of the time. Persistent chains get a tenth of these: they follow the
 # model only if it changes slowly (Tieleman, 2008); at 0.1, batch 10, with
 # momentum 0.9, the hidden units of a persistent RBM on the nudged digits die (0.29
@@ -718,9 +718,10 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
         ``learning_rate / 10``, or 0.01 with ``learning_rate="auto"``. The
         defaults were chosen on held-out rows of the training part of
         scikit-learn's RBM example (``benchmarks/bench_rbm.py``), among 10 and
-        30 epochs at 0.01, 0.03 and 0.1, two layers of 100 units: 0.983
-        validation accuracy, against 0.965 at 0.01 and 0.970 at 0.1 (30 epochs),
-        and 0.975 at 0.03 for 10 epochs (0.975 and 0.975 with two other seeds).""",
+        30 epochs at 0.01, 0.03 and 0.1, two layers of 100 units, seed 0:
+        0.983 validation accuracy (0.975 and 0.975 with seeds 1 and 2), against
+        0.965 at 0.01 and 0.970 at 0.1 for 30 epochs, and 0.975 at 0.03 for 10
+        epochs.""",
             "batch_size": 10,
             "batch_size_evidence": """Fine-tuning by SGD takes more
         steps with smaller batches: on held-out rows of scikit-learn's RBM
