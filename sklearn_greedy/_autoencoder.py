@@ -321,6 +321,8 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     def _joint_stage(self, X, runner, network):
         X_train, _, validation = runner.split(X, None, "rows")
+        # The held-out rows are their own reconstruction targets.
+        validation = None if validation is None else (validation[0], validation[0])
         network = self._train_jointly(
             runner, network, X_train, X_train, "mse", validation, **self._noise()
         )

@@ -347,3 +347,15 @@ def test_grid_search_over_depth_and_mode(blobs, estimator_class):
     search = GridSearchCV(estimator_class(**FAST), grid, cv=2).fit(X, y)
     assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
     assert search.best_estimator_.n_layers_ == search.best_params_["n_layers"]
+
+
+@pytest.mark.parametrize("mode", ["finetune", "end_to_end"])
+def test_joint_stage_of_the_autoencoder_stops_early_on_held_out_reconstruction(small_blobs, mode):
+    X, _ = small_blobs
+    sae = StackedAutoencoder(
+        n_layers=2, hidden_units=4, mode=mode, early_stopping=True, epochs=5, random_state=0
+    ).fit(X)
+    record = sae.history_[-1]
+    assert record["kind"] == mode
+    assert len(record["validation_score"]) == record["epochs"]
+    assert all(score < 0 for score in record["validation_score"])
