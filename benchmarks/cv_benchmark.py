@@ -10,6 +10,9 @@ method                    estimator
 ========================  ====================================================
 ``greedy``                `GreedyLayerwiseClassifier`, n_layers x mode
 ``autoencoder``           `AutoencoderPretrainedClassifier`, n_layers x mode
+``dbn``                   `RBMPretrainedClassifier` (a deep belief network,
+                          Gaussian visible units: the features are
+                          standardized), n_layers x mode
 ``mlp``                   `~sklearn.neural_network.MLPClassifier` of the same
                           shape, optimizer, learning rate, batch size and epochs
 ``logistic``              `~sklearn.linear_model.LogisticRegression` (the
@@ -33,9 +36,9 @@ Data sets
     of 40 features, 5% flipped labels.
 ``digits_low_label``
     Digits with only ``--labelled-fraction`` of each training fold's labels
-    kept (stratified). `AutoencoderPretrainedClassifier` pretrains on every
-    training row, the others learn from the labelled rows alone; every test fold
-    is scored on its true labels.
+    kept (stratified). `AutoencoderPretrainedClassifier` and
+    `RBMPretrainedClassifier` pretrain on every training row, the others learn
+    from the labelled rows alone; every test fold is scored on its true labels.
 ``--csv PATH --target COLUMN``
     Any CSV file: numeric columns are used as they are, text columns are one-hot
     encoded, rows with a missing value are dropped.
@@ -96,17 +99,22 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_greedy import AutoencoderPretrainedClassifier, GreedyLayerwiseClassifier
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
+)
 from sklearn_greedy.plot import DepthCurveDisplay
 
 DATASETS = ("blobs", "digits", "breast_cancer", "classification", "digits_low_label")
 QUICK_DATASETS = ("blobs", "breast_cancer", "digits_low_label")
-METHODS = ("greedy", "autoencoder", "mlp", "logistic", "keras")
+METHODS = ("greedy", "autoencoder", "dbn", "mlp", "logistic", "keras")
 MODES = ("frozen", "finetune", "end_to_end")
-OURS = ("greedy", "autoencoder")
+OURS = ("greedy", "autoencoder", "dbn")
 METHOD_LABELS = {
     "greedy": "GreedyLayerwiseClassifier",
     "autoencoder": "AutoencoderPretrainedClassifier",
+    "dbn": "RBMPretrainedClassifier",
     "mlp": "MLPClassifier",
     "logistic": "LogisticRegression",
     "keras": "KerasClassifier (scikeras)",
@@ -124,6 +132,11 @@ AUTOENCODER_SETTINGS = {
     "entropy_weight": 0.0,
     "reconstruction_weight": 1.0,
 }
+# The pipelines standardize the features: the deep belief network's first RBM has
+# Gaussian visible units, as its docstring asks. The network settings above (the
+# baselines') train its RBMs; it fine-tunes at its own defaults (30 epochs at 0.03,
+# SGD), as the settings line says.
+DBN_SETTINGS = {"visible_units": "gaussian"}
 
 
 # --------------------------------------------------------------------------- data
@@ -249,6 +262,8 @@ def ours(estimator_class, args):
     settings = network_settings(args)
     if estimator_class is AutoencoderPretrainedClassifier:
         settings.update(AUTOENCODER_SETTINGS)
+    if estimator_class is RBMPretrainedClassifier:
+        settings.update(DBN_SETTINGS)
     return estimator_class(**settings), {
         "n_layers": args.depths,
         "mode": args.modes,
@@ -322,6 +337,8 @@ def build_method(method, args):
         return ours(GreedyLayerwiseClassifier, args)
     if method == "autoencoder":
         return ours(AutoencoderPretrainedClassifier, args)
+    if method == "dbn":
+        return ours(RBMPretrainedClassifier, args)
     if method == "mlp":
         return mlp(args)
     if method == "logistic":
@@ -339,7 +356,7 @@ def pipeline_and_grid(method, dataset, args):
         estimator = HiddenLabelsClassifier(
             estimator,
             labelled_fraction=args.labelled_fraction,
-            use_unlabelled=method == "autoencoder",
+            use_unlabelled=method in ("autoencoder", "dbn"),
             random_state=args.random_state,
         )
         prefix = "clf__estimator__"
@@ -536,6 +553,9 @@ def settings_line(args):
         f"{args.batch_size}, {args.cv}-fold StratifiedKFold(shuffle=True, "
         f"random_state={args.random_state}); autoencoder "
         + ", ".join(f"{name}={value}" for name, value in AUTOENCODER_SETTINGS.items())
+        + "; dbn "
+        + ", ".join(f"{name}={value}" for name, value in DBN_SETTINGS.items())
+        + ", finetune_epochs=30, finetune_learning_rate=0.03 (its defaults)"
     )
 
 
@@ -578,8 +598,9 @@ def main(argv=None):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=(
-            "Cross-validated accuracy of GreedyLayerwiseClassifier and "
-            "AutoencoderPretrainedClassifier (n_layers x mode) against MLPClassifier, "
+            "Cross-validated accuracy of GreedyLayerwiseClassifier, "
+            "AutoencoderPretrainedClassifier and RBMPretrainedClassifier (n_layers x mode) "
+            "against MLPClassifier, "
             "LogisticRegression and scikeras's KerasClassifier, on the same folds."
         ),
         epilog="Example: .venv/bin/python benchmarks/cv_benchmark.py --quick",

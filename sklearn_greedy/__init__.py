@@ -1,6 +1,7 @@
 """Greedy layer-wise pretraining of deep neural networks, as scikit-learn estimators."""
 
 from ._autoencoder import AutoencoderPretrainedClassifier, StackedAutoencoder
+from ._rbm import RBMPretrainedClassifier, StackedRBM
 from ._search import DepthSearchCV
 from ._supervised import GreedyLayerwiseClassifier
 
@@ -10,6 +11,8 @@ __all__ = [
     "AutoencoderPretrainedClassifier",
     "DepthSearchCV",
     "GreedyLayerwiseClassifier",
+    "RBMPretrainedClassifier",
     "StackedAutoencoder",
+    "StackedRBM",
     "__version__",
 ]

@@ -4,24 +4,22 @@ classifier made of one plus a softmax head."""
 import numbers
 
 import numpy as np
-from sklearn.base import ClassifierMixin, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_array
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
-    BaseGreedyClassifier,
     BaseGreedyNetwork,
     coefs_and_intercepts,
     keras_dense_stack,
     layers_of,
     staged_method,
 )
-from ._compat import Interval, StrOptions, _safe_indexing, validate_data
-from ._engine import hidden_features
+from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
-from ._greedy import grow_autoencoder, grow_randomly
+from ._greedy import grow_autoencoder, grow_randomly, random_decoder
+from ._pretrained import PRETRAINED_CLASSIFIER_CONSTRAINTS, BasePretrainedClassifier
 
 _AUTOENCODER_CONSTRAINTS = {
     "reconstruct": [StrOptions({"input", "previous"})],
@@ -351,12 +349,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         depth = len(widths)
         if self.reconstruct == "input":
             return layers, [runner.new_layer(widths[-1], n_features, "end_to_end", depth, "top")]
-        sizes = [n_features, *widths]
-        decoder = [
-            runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
-            for k in range(depth, 0, -1)
-        ]
-        return layers, decoder
+        return layers, random_decoder(runner, widths, n_features)
 
     def transform(self, X):
         """Encode X: the output of the top hidden layer.
@@ -492,7 +485,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         )
 
 
-class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
+class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
     __doc__ = (
         """Classifier on a stacked autoencoder pretrained on labelled and unlabelled rows.
 
@@ -660,12 +653,14 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
     _parameter_constraints = {
         **BaseGreedyNetwork._parameter_constraints,
         **_AUTOENCODER_CONSTRAINTS,
-        "staged_heads": ["boolean"],
-        "unlabelled_marker": [numbers.Integral, str, None],
-        "head_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        **PRETRAINED_CLASSIFIER_CONSTRAINTS,
         "reconstruction_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "entropy_weight": [Interval(numbers.Real, 0, None, closed="left")],
     }
+
+    _stack_class = StackedAutoencoder
+    _stack_kind = "autoencoder"
+    _stack_attribute = "autoencoder_"
 
     def __init__(
         self,
@@ -727,20 +722,6 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         self.reconstruction_weight = reconstruction_weight
         self.entropy_weight = entropy_weight
 
-    def _no_stages_reason(self):
-        if self.mode != "end_to_end" and not self.staged_heads:
-            return (
-                "the staged methods need a head trained on the code of every depth, and "
-                "only the top depth has one: fit with staged_heads=True."
-            )
-        return super()._no_stages_reason()
-
-    def _warm_started(self, widths):
-        # After an "end_to_end" fit there is no autoencoder to grow: start over.
-        return super()._warm_started(widths) and (
-            self.autoencoder_ is not None or self.mode == "end_to_end"
-        )
-
     def fit(self, X, y):
         """Pretrain the autoencoder on every row, then train the head.
 
@@ -760,238 +741,25 @@ class AutoencoderPretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         """
         return self._fit(X, y)
 
-    def _validate_fit_data(self, X, y, warm):
-        """``X``, which rows are labelled, their class indices, and the classes."""
-        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        labelled = self._labelled_rows(y)
-        # Checked on the labelled rows only: string labels with unlabelled rows are an
-        # object array mixing strings and -1, which is no classification target as a whole.
-        check_classification_targets(y[labelled])
-        n_unlabelled = len(y) - int(labelled.sum())
-        note = "" if n_unlabelled == 0 else _unlabelled_note(self.unlabelled_marker)
-        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
-        if self.verbose and self.unlabelled_marker is not None:
-            print(
-                f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
-                f"(y == {self.unlabelled_marker!r}): they are not a class, and score "
-                "leaves them out.",
-                flush=True,
-            )
-        return X, labelled, y_encoded, classes
-
-    def _labelled_rows(self, y):
-        """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
-        labelled = ~_is_unlabelled(y, self.unlabelled_marker)
-        if not labelled.any():
-            raise ValueError(
-                f"y has no labelled rows: every label is {self.unlabelled_marker!r} "
-                "(unlabelled). The head needs labelled rows; to learn from unlabelled data "
-                "alone, use StackedAutoencoder."
-            )
-        return labelled
-
-    def _labelled_part(self, X, y, sample_weight=None):
-        """The labelled rows of ``X``, ``y`` and ``sample_weight``, for scoring."""
-        # Bad X is reported as every method reports it, before the rows are picked;
-        # X itself is passed on as given, feature names and all.
-        self._check_X(X)
-        y = column_or_1d(y, warn=True)
-        check_consistent_length(X, y, sample_weight)
-        rows = np.flatnonzero(self._labelled_rows(y))
-        if sample_weight is not None:
-            sample_weight = _safe_indexing(np.asarray(sample_weight), rows)
-        return _safe_indexing(X, rows), y[rows], sample_weight
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy on the labelled rows of ``(X, y)``.
-
-        Rows labelled ``unlabelled_marker`` (``-1`` by default) are left out, so
-        that `~sklearn.model_selection.cross_val_score` and
-        `~sklearn.model_selection.GridSearchCV` with their default scoring measure
-        the labelled rows of each test fold. A named scorer (``scoring="accuracy"``)
-        counts unlabelled rows as errors: see the user guide, "Semi-supervised data
-        in cross-validation".
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Test samples, labelled and unlabelled.
-        y : array-like of shape (n_samples,)
-            True labels; ``unlabelled_marker`` marks an unlabelled row.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            Mean accuracy of ``predict`` on the labelled rows.
-        """
-        return super().score(*self._labelled_part(X, y, sample_weight))
-
-    @staged_method
-    def staged_score(self, X, y):
-        """Accuracy on the labelled rows of the network cut at each depth.
-
-        Unlabelled rows are left out, as in `score`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
-        y : array-like of shape (n_samples,)
-            True labels of X; ``unlabelled_marker`` marks an unlabelled row.
-
-        Yields
-        ------
-        score : float
-        """
-        X, y, _ = self._labelled_part(X, y)
-        yield from super().staged_score(X, y)
-
-    def _stage_kinds(self, depth):
-        if self.staged_heads or depth == self.n_layers:
-            return ["autoencoder", "head"]
-        return ["autoencoder"]
-
-    def _fit_stages(self, data, widths, runner, warm):
-        X, labelled, y, classes = data
-        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
-        if self.mode == "end_to_end":
-            autoencoder, heads = None, []
-            layers = grow_randomly(runner, [], widths, X.shape[1])
-            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
-        else:
-            autoencoder, heads = self._pretrain(
-                X, X_train, y_train, len(classes), widths, runner, warm
-            )
-            layers, head = autoencoder._encoder_layers(), heads[-1]
-        staged = self.staged_heads and autoencoder is not None
-        fitted = {
-            "classes_": classes,
-            "n_unlabelled_": int(np.count_nonzero(~labelled)),
-            "autoencoder_": autoencoder,
-            **coefs_and_intercepts([*layers, head]),
-            "_staged_layers": list(autoencoder._staged_layers) if staged else [],
-            # Every head trained, kept through fine-tuning: `at_depth` reads them.
-            "_staged_heads": heads,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, head], autoencoder))
-        return fitted
-
     def _joint_stage(self, data, runner, network, autoencoder=None):
         """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
         head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
         the semi-supervised fine-tuning."""
         X, labelled, y, _ = data
-        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
         semi_supervised = self.reconstruction_weight > 0 or self.entropy_weight > 0
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
-        if self.mode == "finetune" and semi_supervised and not labelled.all():
-            autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
-            trained = runner.train_semi_supervised(
-                [*network, *autoencoder._decoder_layers()],
-                X,
-                X_train,
-                y_train,
-                n_encoder_layers=len(network) - 1,
-                validation=validation,
-                masking_noise=self.masking_noise,
-                gaussian_noise=self.gaussian_noise,
-            )
-            network = trained[: len(network)]
-        else:
-            network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
-        return coefs_and_intercepts(network)
-
-    def _state_at_depth(self, depth):
-        heads = self._staged_heads
-        if len(heads) == self.n_layers_:
-            heads = heads[:depth]
-        elif depth == self.n_layers_ and heads:
-            heads = heads[-1:]
-        elif not self.staged_heads:
-            raise ValueError(
-                f"This AutoencoderPretrainedClassifier has a head on the code of depth "
-                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
-                "staged_heads=True to train a head at every depth."
-            )
-        else:
-            self._check_stages_kept(heads)
-        autoencoder = self.autoencoder_.at_depth(depth)
-        return {
-            "classes_": self.classes_,
-            "autoencoder_": autoencoder,
-            **coefs_and_intercepts([*autoencoder._encoder_layers(), heads[-1]]),
-            "_staged_layers": list(autoencoder._staged_layers) if self._staged_layers else [],
-            "_staged_heads": heads,
-        }
-
-    def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
-        """Grow the autoencoder on every row of X, with a head on the labelled rows'
-        codes after each stage that has one; returns the fitted autoencoder and the
-        heads."""
-        autoencoder = self._autoencoder(runner.seed, warm)
-        encoder = autoencoder._encoder_layers() if warm else []
-        codes = hidden_features(encoder, X_train, self.activation)
-        heads = list(self._staged_heads) if warm and self.staged_heads else []
-
-        def train_head(depth, layer):
-            nonlocal codes
-            codes = hidden_features([layer], codes, self.activation)
-            if "head" in self._stage_kinds(depth):
-                heads.append(
-                    runner.solve_head(codes, y_train, n_classes, kind="head", depth=depth)
-                )
-
-        data = autoencoder._validate_fit_data(X, None, warm)
-        fitted = autoencoder._fit_stages(data, widths, runner, warm, after_stage=train_head)
-        records = [record for record in runner.history if record["kind"] == "autoencoder"]
-        autoencoder._set_fitted(
-            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        if not (self.mode == "finetune" and semi_supervised and not labelled.all()):
+            return super()._joint_stage(data, runner, network, autoencoder)
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
+        trained = runner.train_semi_supervised(
+            [*network, *autoencoder._decoder_layers()],
+            X,
+            X_train,
+            y_train,
+            n_encoder_layers=len(network) - 1,
+            validation=validation,
+            masking_noise=self.masking_noise,
+            gaussian_noise=self.gaussian_noise,
         )
-        return autoencoder, heads
-
-    def _autoencoder(self, seed, warm):
-        """A `StackedAutoencoder` with this classifier's shared settings, holding
-        the fitted state of ``autoencoder_`` for a warm start."""
-        params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name in StackedAutoencoder._parameter_constraints
-        }
-        params.update(mode="frozen", warm_start=warm, random_state=seed)
-        autoencoder = StackedAutoencoder(**params)
-        if warm:
-            previous = self.autoencoder_
-            autoencoder._set_fitted(
-                **{
-                    name: value
-                    for name, value in vars(previous).items()
-                    if name not in params and name != "_keras_views"
-                }
-            )
-        return autoencoder
-
-
-def _unlabelled_note(marker):
-    convention = " (scikit-learn's semi-supervised convention)" if marker == -1 else ""
-    return (
-        f" Rows labelled {marker!r} are unlabelled{convention} and are not a class; "
-        f"set unlabelled_marker=None if {marker!r} is a class."
-    )
-
-
-def _is_unlabelled(y, marker):
-    """Boolean mask of the rows of ``y`` labelled ``marker`` (None: no row)."""
-    if marker is None:
-        return np.zeros(len(y), dtype=bool)
-    if y.dtype.kind in "biuf":
-        return np.zeros(len(y), dtype=bool) if isinstance(marker, str) else y == marker
-    # Strings or objects. A list of labels mixing strings and -1 becomes an array of
-    # strings, "-1" included, so the marker's text marks a row too.
-    text = str(marker)
-    return np.array(
-        [label == text if isinstance(label, str) else bool(label == marker) for label in y],
-        dtype=bool,
-    )
+        return coefs_and_intercepts(trained[: len(network)])

@@ -59,8 +59,12 @@ class staged_method:
     What `~sklearn.utils.metaestimators.available_if` does, except that the
     ``AttributeError`` says why the method is missing and what to use instead
     (`BaseGreedyNetwork._no_stages_reason`): ``available_if`` raises a bare "has no
-    attribute" and keeps the reason, at best, in the exception's cause.
+    attribute" and keeps the reason, at best, in the exception's cause. A
+    subclass may ask another method of the estimator for the reason
+    (``reason_method``).
     """
+
+    reason_method = "_no_stages_reason"
 
     def __init__(self, method):
         self.method = method
@@ -72,7 +76,7 @@ class staged_method:
     def __get__(self, estimator, owner=None):
         if estimator is None:  # on the class: the plain function, for help() and docs
             return self.method
-        reason = estimator._no_stages_reason()
+        reason = getattr(estimator, self.reason_method)()
         if reason is not None:
             raise AttributeError(
                 f"This {type(estimator).__name__!r} has no attribute {self.name!r}: {reason}"
@@ -202,13 +206,16 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             )
         return tuple(int(w) for w in widths)
 
-    def _training_config(self, finetune=False):
+    def _training_config(self, finetune=False, learning_rate=None):
+        """The `TrainingConfig` of a greedy stage, or of fine-tuning. ``learning_rate``
+        stands for the estimator's, if given (one it resolves per stage)."""
+        learning_rate = self.learning_rate if learning_rate is None else learning_rate
         if not finetune:
-            epochs, learning_rate = self.epochs, self.learning_rate
+            epochs = self.epochs
         else:
             epochs = self.epochs if self.finetune_epochs is None else self.finetune_epochs
             learning_rate = (
-                self.learning_rate / 10
+                learning_rate / 10
                 if self.finetune_learning_rate is None
                 else self.finetune_learning_rate
             )

@@ -98,7 +98,11 @@ def dense_forward(layers, x, activation, dtype=_FLOAT):
 
 
 def initial_layer(n_in, n_out, initializer, seed):
-    """A new dense layer: a kernel from a Keras initializer and a zero bias."""
+    """A new dense layer: a kernel from a Keras initializer and a zero bias.
+
+    ``initializer`` is a Keras initializer's name, or its config as a dict (such
+    as ``{"class_name": "RandomNormal", "config": {"stddev": 0.01}}``).
+    """
     keras, _ = keras_and_tensorflow()
     init = keras.initializers.get(initializer)
     config = init.get_config()
@@ -128,7 +132,7 @@ def train_stage(
     ----------
     layers : list of (kernel, bias) pairs
         Initial weights; every layer here is trained. The last layer is linear
-        (logits for ``loss="softmax"``).
+        (logits for ``loss="softmax"`` and ``"sigmoid"``).
     x : ndarray of shape (n_samples, n_features)
         Stage input: raw data, or features cached from the frozen layers below.
     target : ndarray
@@ -136,7 +140,9 @@ def train_stage(
         (n_samples, n_outputs) for ``"mse"``.
     activation : str
         Keras activation of every layer but the last.
-    loss : {"softmax", "mse"}
+    loss : {"softmax", "sigmoid", "mse"}
+        Cross-entropy of a softmax over the outputs, of a sigmoid of each output
+        (targets in [0, 1]), or squared error.
     config : TrainingConfig
     seed : int
         Seeds the shuffling and the input corruption; same seed, same result.
@@ -251,13 +257,89 @@ def train_semi_supervised(
     )
 
 
-def _run(loop, layers, data, validation, hyper, seed, early_stopping):
-    """Call a compiled loop and collect its `StageResult`."""
+def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, validation=None):
+    """Train a restricted Boltzmann machine on ``x`` by contrastive divergence.
+
+    Each step takes a mini-batch of ``x`` as the visible units' data and moves
+    the weights along the CD-``cd_steps`` estimate of the log-likelihood's
+    gradient (Hinton, 2002): the data's statistics ``<v h>`` minus those of the
+    end of ``cd_steps`` steps of Gibbs sampling, started from the mini-batch or,
+    with ``persistent``, from persistent chains that go on from one step to the
+    next (Tieleman, 2008), as many as a mini-batch has rows. As Hinton's guide
+    (2010) recommends, the hidden units' statistics are their probabilities, the
+    Gibbs chains sample every state, and the last visible states of CD-k are
+    means, not samples. ``config.alpha`` adds scikit-learn's L2 penalty
+    ``alpha / 2 * ||W||^2`` (over the batch size) to the weights' gradient.
+
+    The loss recorded for each epoch is the mean squared error of the mean-field
+    reconstruction of the rows (up to the hidden probabilities and back down),
+    the quantity the guide says to monitor; early stopping scores minus that
+    error on the validation rows. Contrastive divergence follows no gradient of
+    it.
+
+    Parameters
+    ----------
+    rbm : tuple of (kernel, hidden_bias, visible_bias)
+        Initial weights; ``kernel`` is of shape (n_visible, n_hidden).
+    x : ndarray of shape (n_samples, n_visible)
+        Data of the visible units.
+    visible_units : {"bernoulli", "gaussian"}
+        Logistic visible units, or linear ones with Gaussian noise of unit
+        variance.
+    cd_steps : int
+        Gibbs steps of each estimate.
+    persistent : bool
+        Persistent contrastive divergence; the chains start with their hidden
+        units off, as those of `~sklearn.neural_network.BernoulliRBM`.
+    config : TrainingConfig
+    seed : int
+        Seeds the shuffling and the sampling.
+    validation : ndarray of shape (n_val, n_visible), optional
+        Held-out rows, scored each epoch when ``config.early_stopping``.
+
+    Returns
+    -------
+    StageResult
+        Its ``layers`` are the trained machine's up pass ``(kernel,
+        hidden_bias)`` and down pass ``(kernel.T, visible_bias)``.
+    """
+    _, tf = keras_and_tensorflow()
+    early_stopping = bool(config.early_stopping and validation is not None)
+    loop = _compiled_rbm_loop(visible_units, bool(persistent), config.optimizer, early_stopping)
+    if validation is None:
+        validation = x[:0]
+    kernel, hidden_bias, visible_bias = rbm
+    chains = (np.zeros((min(config.batch_size, len(x)), kernel.shape[1])),) * bool(persistent)
+    hyper = _hyperparameters(config, 0.0, 0.0)
+    return _run(
+        loop,
+        [kernel, hidden_bias, visible_bias],
+        (tf.constant(x, dtype=_FLOAT),),
+        (tf.constant(validation, dtype=_FLOAT),),
+        tf.concat([hyper, tf.constant([cd_steps], "float64")], 0),
+        seed,
+        early_stopping,
+        # The up pass, and the down pass with the same (tied) weights.
+        unflatten=lambda out: [(out[0], out[1]), (np.ascontiguousarray(out[0].T), out[2])],
+        state=chains,
+    )
+
+
+def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatten=None, state=()):
+    """Call a compiled loop and collect its `StageResult`.
+
+    ``layers`` are ``(kernel, bias)`` pairs, or, with ``unflatten``, the tensors
+    the loop trains in its order; ``unflatten`` then makes the `StageResult`'s
+    ``layers`` of the trained tensors. ``state`` is the loop's initial state.
+    """
     _, tf = keras_and_tensorflow()
     start = time.perf_counter()
     # The compiled loop takes the weights flat: the one place they are not pairs.
+    flat = layers if unflatten is not None else [w for layer in layers for w in layer]
+    unflatten = unflatten or _pairs
     out_weights, losses, validation_scores, n_epochs, diverged = loop(
-        [tf.constant(w, dtype=_FLOAT) for layer in layers for w in layer],
+        [tf.constant(w, dtype=_FLOAT) for w in flat],
+        [tf.constant(s, dtype=_FLOAT) for s in state],
         data,
         validation,
         hyper,
@@ -266,7 +348,7 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping):
     n_epochs = int(n_epochs)
     out_weights = [w.numpy() for w in out_weights]
     return StageResult(
-        layers=[tuple(out_weights[i : i + 2]) for i in range(0, len(out_weights), 2)],
+        layers=unflatten(out_weights),
         loss_curve=[float(v) for v in losses.numpy()[:n_epochs]],
         validation_scores=(
             [float(v) for v in validation_scores.numpy()[:n_epochs]] if early_stopping else []
@@ -275,6 +357,11 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping):
         diverged=bool(diverged),
         seconds=time.perf_counter() - start,
     )
+
+
+def _pairs(flat):
+    """Flat weights ``[kernel, bias, kernel, ...]`` as ``(kernel, bias)`` pairs."""
+    return [tuple(flat[i : i + 2]) for i in range(0, len(flat), 2)]
 
 
 def _hyperparameters(config, masking_noise, gaussian_noise):
@@ -346,14 +433,19 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         out = forward(params, xb)
         if loss == "softmax":
             return _cross_entropy(out, tb)
+        if loss == "sigmoid":
+            return ops.mean(ops.binary_crossentropy(tb, out, from_logits=True))
         return ops.mean(ops.square(ops.subtract(out, tb)))
 
     def validation_score(params, validation):
-        # Higher is better, as for scikit-learn scorers: accuracy or -MSE.
+        # Higher is better, as for scikit-learn scorers: accuracy or -MSE (of the
+        # probabilities, for "sigmoid").
         x_val, target_val = validation
         out = forward(params, x_val)
         if loss == "softmax":
             return _accuracy(out, target_val)
+        if loss == "sigmoid":
+            out = ops.sigmoid(out)
         return -ops.mean(ops.square(ops.subtract(out, target_val)))
 
     target_spec = (
@@ -363,7 +455,13 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
     )
     data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec)
     return _whole_stage_loop(
-        2 * n_layers, data_spec, data_spec, batch_loss, validation_score, optimizer, early_stopping
+        _layer_specs(n_layers),
+        data_spec,
+        data_spec,
+        _loss_gradients(batch_loss),
+        validation_score,
+        optimizer,
+        early_stopping,
     )
 
 
@@ -413,14 +511,107 @@ def _compiled_semi_supervised_loop(
 
     matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
     return _whole_stage_loop(
-        2 * (n_encoder + 1 + n_decoder),
+        _layer_specs(n_encoder + 1 + n_decoder),
         (matrix, matrix, labels),
         (matrix, labels),
-        batch_loss,
+        _loss_gradients(batch_loss),
         validation_score,
         optimizer,
         early_stopping,
     )
+
+
+@cache
+def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
+    """The contrastive divergence loop of `train_rbm`, traced once per kind.
+
+    The engine's loop with contrastive divergence as its update direction, and
+    the persistent chains' hidden states as its carried state.
+    """
+    _, tf = keras_and_tensorflow()
+    gaussian = visible_units == "gaussian"
+
+    def hidden_probabilities(params, v):
+        kernel, hidden_bias, _ = params
+        return tf.sigmoid(tf.matmul(v, kernel) + hidden_bias)
+
+    def visible_means(params, h):
+        kernel, _, visible_bias = params
+        activation = tf.matmul(h, kernel, transpose_b=True) + visible_bias
+        return activation if gaussian else tf.sigmoid(activation)
+
+    def sampled_visible(means, seed):
+        if gaussian:
+            return means + tf.random.stateless_normal(tf.shape(means), seed)
+        return _bernoulli(means, seed)
+
+    def gibbs_steps(params, h, n_steps, step_seed):
+        """``n_steps`` sampled Gibbs steps from hidden states ``h``: the last
+        visible states, their hidden probabilities and hidden states."""
+
+        def gibbs_step(j, h, v, p_h):
+            v = sampled_visible(visible_means(params, h), step_seed + 2 * j + 1)
+            p_h = hidden_probabilities(params, v)
+            return j + 1, _bernoulli(p_h, step_seed + 2 * j + 2), v, p_h
+
+        n_visible = tf.shape(params[0])[0]
+        _, h, v, p_h = tf.while_loop(
+            lambda j, *_: j < n_steps,
+            gibbs_step,
+            (0, h, tf.zeros(tf.stack([tf.shape(h)[0], n_visible])), tf.zeros_like(h)),
+        )
+        return v, p_h, h
+
+    def batch_gradients(params, state, data, idx, step_seed, hyper):
+        kernel = params[0]
+        v_data = tf.gather(data[0], idx)
+        p_h_data = hidden_probabilities(params, v_data)
+        cd_steps = tf.cast(hyper[9], "int32")
+        if persistent:
+            v_model, p_h_model, chains = gibbs_steps(params, state[0], cd_steps, step_seed)
+            state = (chains,)
+        else:
+            h = _bernoulli(p_h_data, step_seed)
+            _, _, h = gibbs_steps(params, h, cd_steps - 1, step_seed)
+            v_model = visible_means(params, h)
+            p_h_model = hidden_probabilities(params, v_model)
+        n_data = tf.cast(tf.shape(v_data)[0], _FLOAT)
+        n_model = tf.cast(tf.shape(v_model)[0], _FLOAT)
+        alpha = tf.cast(hyper[2], _FLOAT)
+        # Descent directions: minus the CD estimate of the log-likelihood's gradient.
+        grads = (
+            tf.matmul(v_model, p_h_model, transpose_a=True) / n_model
+            - tf.matmul(v_data, p_h_data, transpose_a=True) / n_data
+            + alpha * kernel / n_data,
+            tf.reduce_mean(p_h_model, 0) - tf.reduce_mean(p_h_data, 0),
+            tf.reduce_mean(v_model, 0) - tf.reduce_mean(v_data, 0),
+        )
+        reconstruction = visible_means(params, p_h_data)
+        return tf.reduce_mean(tf.square(v_data - reconstruction)), grads, state
+
+    def validation_score(params, validation):
+        (x_val,) = validation
+        reconstruction = visible_means(params, hidden_probabilities(params, x_val))
+        return -tf.reduce_mean(tf.square(x_val - reconstruction))
+
+    matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
+    return _whole_stage_loop(
+        [matrix, vector, vector],
+        (matrix,),
+        (matrix,),
+        batch_gradients,
+        validation_score,
+        optimizer,
+        early_stopping,
+        state_specs=[matrix] if persistent else [],
+    )
+
+
+def _bernoulli(probabilities, seed):
+    """Binary states, each on with its probability."""
+    _, tf = keras_and_tensorflow()
+    uniform = tf.random.stateless_uniform(tf.shape(probabilities), seed)
+    return tf.cast(uniform < probabilities, _FLOAT)
 
 
 def _optimizer_rules(optimizer):
@@ -462,26 +653,67 @@ def _optimizer_rules(optimizer):
     return init_slots, apply_update
 
 
+def _layer_specs(n_layers):
+    """Input specs of ``n_layers`` dense layers' weights, flat: kernel, bias, kernel, ..."""
+    _, tf = keras_and_tensorflow()
+    return [
+        tf.TensorSpec([None, None] if i % 2 == 0 else [None], _FLOAT) for i in range(2 * n_layers)
+    ]
+
+
+def _loss_gradients(batch_loss):
+    """The ``batch_gradients`` of a loop that minimises a differentiable loss.
+
+    ``batch_loss(params, data, idx, step_seed, hyper)`` is the data loss of the
+    mini-batch of rows ``idx``; scikit-learn's L2 penalty on the kernels (every
+    other tensor of ``params``) is added to it, and the gradients are the tape's.
+    """
+    _, tf = keras_and_tensorflow()
+
+    def batch_gradients(params, state, data, idx, step_seed, hyper):
+        alpha = tf.cast(hyper[2], _FLOAT)
+        with tf.GradientTape() as tape:
+            tape.watch(params)
+            value = batch_loss(params, data, idx, step_seed, hyper)
+            # scikit-learn's MLP penalty: alpha / 2 * ||W||^2, over the batch size.
+            n_b = tf.cast(tf.shape(idx)[0], _FLOAT)
+            squares = tf.add_n([tf.reduce_sum(params[i] ** 2) for i in range(0, len(params), 2)])
+            value = value + 0.5 * alpha * squares / n_b
+        return value, tape.gradient(value, params), state
+
+    return batch_gradients
+
+
 def _whole_stage_loop(
-    n_tensors, data_spec, validation_spec, batch_loss, validation_score, optimizer, early_stopping
+    param_specs,
+    data_spec,
+    validation_spec,
+    batch_gradients,
+    validation_score,
+    optimizer,
+    early_stopping,
+    state_specs=(),
 ):
     """Compile every epoch and mini-batch of a stage into one ``tf.function``.
 
-    ``batch_loss(params, data, idx, step_seed, hyper)`` is the data loss of the
-    mini-batch of rows ``idx`` of ``data[0]`` (the rows an epoch goes through);
-    ``validation_score(params, validation)`` scores the held-out rows, higher is
-    better. The loop adds scikit-learn's L2 penalty, shuffles, steps the
-    optimizer, stops early and stops on a non-finite loss.
+    ``batch_gradients(params, state, data, idx, step_seed, hyper)`` returns, for
+    the mini-batch of rows ``idx`` of ``data[0]`` (the rows an epoch goes
+    through), the value to report as the batch's loss, the direction of descent
+    of every tensor of ``params`` (the gradient of a loss, `_loss_gradients`, or
+    any other update direction, such as contrastive divergence's), and the new
+    ``state``: tensors of ``state_specs`` that the loop carries from step to step
+    and epoch to epoch (the persistent chains of PCD), starting from the ``state``
+    it is called with. ``validation_score(params, validation)`` scores the
+    held-out rows, higher is better. The loop shuffles, steps the optimizer, stops
+    early and stops on a non-finite loss.
     """
     _, tf = keras_and_tensorflow()
     init_slots, apply_update = _optimizer_rules(optimizer)
-    param_specs = [
-        tf.TensorSpec([None, None] if i % 2 == 0 else [None], _FLOAT) for i in range(n_tensors)
-    ]
 
     @tf.function(
         input_signature=[
-            param_specs,
+            list(param_specs),
+            list(state_specs),
             data_spec,
             validation_spec,
             tf.TensorSpec([None], "float64"),
@@ -489,10 +721,9 @@ def _whole_stage_loop(
         ],
         autograph=False,
     )
-    def loop(params, data, validation, hyper, seed):
+    def loop(params, state, data, validation, hyper, seed):
         lr = tf.cast(hyper[0], _FLOAT)
         momentum = tf.cast(hyper[1], _FLOAT)
-        alpha = tf.cast(hyper[2], _FLOAT)
         epochs = tf.cast(hyper[3], "int32")
         batch_size = tf.cast(hyper[4], "int32")
         patience = tf.cast(hyper[5], "int32")
@@ -500,34 +731,26 @@ def _whole_stage_loop(
         n = tf.shape(data[0])[0]
         n_batches = (n + batch_size - 1) // batch_size
         seed = tf.cast(seed, "int32")
-        params = tuple(params)
+        params, state = tuple(params), tuple(state)
 
-        def penalised_loss(params, idx, step_seed):
-            value = batch_loss(params, data, idx, step_seed, hyper)
-            # scikit-learn's MLP penalty: alpha / 2 * ||W||^2, over the batch size.
-            n_b = tf.cast(tf.shape(idx)[0], _FLOAT)
-            squares = tf.add_n([tf.reduce_sum(params[i] ** 2) for i in range(0, n_tensors, 2)])
-            return value + 0.5 * alpha * squares / n_b
-
-        def batch_step(i, params, slots, step, total, order):
+        def batch_step(i, params, slots, state, step, total, order):
             stop = tf.minimum((i + 1) * batch_size, n)
             idx = order[i * batch_size : stop]
-            with tf.GradientTape() as tape:
-                tape.watch(params)
-                value = penalised_loss(params, idx, tf.stack([seed, 2 * step + 1]))
-            grads = tape.gradient(value, params)
-            params, slots = apply_update(params, grads, slots, step, lr, momentum)
+            value, grads, state = batch_gradients(
+                params, state, data, idx, tf.stack([seed, 2 * step + 1]), hyper
+            )
+            params, slots = apply_update(params, tuple(grads), slots, step, lr, momentum)
             total = total + value * tf.cast(stop - i * batch_size, _FLOAT)
-            return i + 1, params, slots, step + 1, total, order
+            return i + 1, params, slots, tuple(state), step + 1, total, order
 
         def epoch_step(
-            epoch, params, slots, step, losses, val_scores, best, best_score, bad, done
+            epoch, params, slots, state, step, losses, val_scores, best, best_score, bad, done
         ):
             order = tf.argsort(tf.random.stateless_uniform([n], tf.stack([seed, 2 * epoch])))
-            _, params, slots, step, total, _ = tf.while_loop(
+            _, params, slots, state, step, total, _ = tf.while_loop(
                 lambda i, *_: i < n_batches,
                 batch_step,
-                (0, params, slots, step, tf.constant(0.0, _FLOAT), order),
+                (0, params, slots, state, step, tf.constant(0.0, _FLOAT), order),
             )
             epoch_loss = total / tf.cast(n, _FLOAT)
             losses = losses.write(epoch, epoch_loss)
@@ -543,15 +766,28 @@ def _whole_stage_loop(
                 done = tf.logical_or(diverged, bad >= patience)
             else:
                 done = diverged
-            return epoch + 1, params, slots, step, losses, val_scores, best, best_score, bad, done
+            return (
+                epoch + 1,
+                params,
+                slots,
+                state,
+                step,
+                losses,
+                val_scores,
+                best,
+                best_score,
+                bad,
+                done,
+            )
 
-        epoch, params, _, _, losses, val_scores, best, _, _, diverged = tf.while_loop(
+        epoch, params, _, _, _, losses, val_scores, best, _, _, diverged = tf.while_loop(
             lambda epoch, *rest: tf.logical_and(epoch < epochs, tf.logical_not(rest[-1])),
             epoch_step,
             (
                 0,
                 params,
                 init_slots(params),
+                state,
                 0,
                 tf.TensorArray(_FLOAT, size=epochs, element_shape=[]),
                 # Filled only when early stopping scores the validation rows.

@@ -132,8 +132,10 @@ def hidden_outputs(layers, X, activation):
     return h
 
 
-def network_outputs(layers, X, activation):
-    """Like `hidden_outputs`, but the last layer is linear (logits or a reconstruction)."""
+def network_outputs(layers, X, activation, output_activation="linear"):
+    """Like `hidden_outputs`, but the last layer has ``output_activation``: by
+    default it is linear (logits or a reconstruction)."""
     h = hidden_outputs(layers[:-1], X, activation)
     kernel, bias = layers[-1]
-    return h @ kernel.astype(np.float64) + bias.astype(np.float64)
+    out = h @ kernel.astype(np.float64) + bias.astype(np.float64)
+    return out if output_activation == "linear" else activation_function(output_activation)(out)

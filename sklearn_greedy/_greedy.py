@@ -7,6 +7,8 @@ layers as ``(kernel, bias)`` pairs and train through a `StageRunner`; they know
 nothing of estimators.
 """
 
+import numpy as np
+
 from ._engine import hidden_features
 from ._scaling import Scaling
 from ._stages import training_score
@@ -165,6 +167,81 @@ def grow_autoencoder(
         features = hidden_features([layer], features, activation)
         if x_val is not None:
             val_features = hidden_features([layer], val_features, activation)
+
+
+# Hinton's guide (2010), section 8: weights from a zero-mean Gaussian of standard
+# deviation 0.01.
+RBM_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.01}}
+
+
+def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
+    """Greedy growth of a stack of restricted Boltzmann machines (Hinton, Osindero
+    & Teh, 2006): a deep belief network's pretraining.
+
+    Stage ``k`` trains RBM ``k`` by contrastive divergence on the hidden
+    probabilities that the frozen RBMs below compute from ``x`` (on ``x`` for
+    the first). The first RBM's visible units are ``visible_units``; every other
+    RBM's are Bernoulli, as the probabilities below are in [0, 1]. The weights
+    start as Hinton's guide (2010) says: Gaussian of standard deviation 0.01,
+    hidden biases 0, and visible biases ``log(p / (1 - p))`` of each Bernoulli
+    unit's mean ``p`` on the stage's rows (the mean itself, for Gaussian units).
+
+    Parameters
+    ----------
+    runner : StageRunner
+    layers : list of (kernel, bias)
+        Up passes of the RBMs already trained (a warm start); they stay frozen.
+    x : ndarray of shape (n_samples, n_features)
+    validation : ndarray or None
+        Held-out rows of ``x`` for early stopping.
+    widths : tuple of int
+    visible_units : {"bernoulli", "gaussian"}
+        The first RBM's visible units.
+
+    Yields
+    ------
+    depth, up, down
+        After each stage: its depth, and the trained RBM as two dense layers of
+        the same weights, its up pass (visible to hidden) and down pass.
+    """
+    features = hidden_features(layers, x, "sigmoid")
+    val_features = None if validation is None else hidden_features(layers, validation, "sigmoid")
+    for depth in range(len(layers) + 1, len(widths) + 1):
+        units = visible_units if depth == 1 else "bernoulli"
+        kernel, hidden_bias = runner.new_layer(
+            features.shape[1], widths[depth - 1], "rbm", depth, initializer=RBM_INITIALIZER
+        )
+        up, down = runner.train_rbm(
+            (kernel, hidden_bias, _initial_visible_bias(features, units)),
+            features,
+            visible_units=units,
+            kind="rbm",
+            depth=depth,
+            validation=val_features,
+        )
+        yield depth, up, down
+        features = hidden_features([up], features, "sigmoid")
+        if validation is not None:
+            val_features = hidden_features([up], val_features, "sigmoid")
+
+
+def _initial_visible_bias(values, units):
+    mean = values.mean(axis=0)
+    if units == "gaussian":
+        return mean.astype(np.float32)
+    # A unit always off (or on) in the data gets a large finite bias, not infinity.
+    p = np.clip(mean, 1e-3, 1 - 1e-3)
+    return np.log(p / (1 - p)).astype(np.float32)
+
+
+def random_decoder(runner, widths, n_features):
+    """New random layers from the top code down to the input, one per depth: the
+    mirror image of `grow_randomly`'s encoder, for an ``"end_to_end"`` autoencoder."""
+    sizes = [n_features, *widths]
+    return [
+        runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
+        for k in range(len(widths), 0, -1)
+    ]
 
 
 def grow_randomly(runner, layers, widths, n_features):

@@ -14,6 +14,7 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -23,9 +24,11 @@ from ._engine import (
     StageResult,
     dense_forward,
     initial_layer,
+    train_rbm,
     train_semi_supervised,
     train_stage,
 )
+from ._forward import network_outputs
 from ._scaling import Scaling
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
@@ -97,15 +100,17 @@ class StageRunner:
     def seed_for(self, kind, depth, purpose):
         return stage_seed(self.seed, kind, depth, purpose)
 
-    def new_layer(self, n_in, n_out, kind, depth, purpose="layer"):
+    def new_layer(self, n_in, n_out, kind, depth, purpose="layer", initializer=None):
         """A new dense layer of stage ``(kind, depth)``.
 
         ``purpose="layer"`` is a hidden layer, with the estimator's initializer;
         any other purpose is an output layer, initialised as Keras's Dense.
+        ``initializer``, a Keras initializer's name or config, overrides both.
         """
-        initializer = (
-            self.estimator.kernel_initializer if purpose == "layer" else OUTPUT_INITIALIZER
-        )
+        if initializer is None:
+            initializer = (
+                self.estimator.kernel_initializer if purpose == "layer" else OUTPUT_INITIALIZER
+            )
         return initial_layer(n_in, n_out, initializer, self.seed_for(kind, depth, purpose))
 
     def split(self, x, target, name, stratify=False):
@@ -159,7 +164,7 @@ class StageRunner:
             Initial weights of the layers this stage trains.
         x, target : ndarray
             Stage input (raw or cached features) and what to fit.
-        loss : {"softmax", "mse"}
+        loss : {"softmax", "sigmoid", "mse"}
         kind : str
             ``"greedy"``, ``"autoencoder"``, ``"head"``, ``"finetune"``, ...
         depth : int
@@ -177,13 +182,7 @@ class StageRunner:
         number = self._next_stage(kind, depth)
         estimator = self.estimator
         config = estimator._training_config(finetune)
-        if config.batch_size > len(x) and not self._batch_size_warned:
-            self._batch_size_warned = True
-            warn_at_caller(
-                f"batch_size={config.batch_size} is larger than the {len(x)} rows that stage "
-                f"{number} ({kind}, depth {depth}) trains on: it is clipped to the number of "
-                "rows of each stage. This warning is given once per fit."
-            )
+        self._check_batch_size(config, len(x), number, kind, depth)
         result = train_stage(
             layers,
             x,
@@ -198,6 +197,62 @@ class StageRunner:
         if score is None:
             score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
         return self._record(result, number, kind, depth, finetune, score, loss)
+
+    def _check_batch_size(self, config, n_rows, number, kind, depth):
+        if config.batch_size > n_rows and not self._batch_size_warned:
+            self._batch_size_warned = True
+            warn_at_caller(
+                f"batch_size={config.batch_size} is larger than the {n_rows} rows that stage "
+                f"{number} ({kind}, depth {depth}) trains on: it is clipped to the number of "
+                "rows of each stage. This warning is given once per fit."
+            )
+
+    def train_rbm(self, rbm, x, *, visible_units, kind, depth, validation=None):
+        """Stage ``(kind, depth)``: a restricted Boltzmann machine on ``x``.
+
+        Trained by contrastive divergence with the estimator's ``cd_steps`` and
+        ``persistent`` (`sklearn_greedy._engine.train_rbm`); its record's score is
+        minus the mean squared error of the mean-field reconstruction of ``x``.
+
+        Parameters
+        ----------
+        rbm : tuple of (kernel, hidden_bias, visible_bias)
+            Initial weights.
+        x : ndarray of shape (n_samples, n_visible)
+            Data of the visible units.
+        visible_units : {"bernoulli", "gaussian"}
+        kind : str
+        depth : int
+        validation : ndarray, optional
+            Held-out rows of the visible units, for early stopping.
+
+        Returns
+        -------
+        up, down : (kernel, bias)
+            The hidden units' layer, and the visible units' layer of the same
+            weights: the trained machine as two dense layers.
+        """
+        number = self._next_stage(kind, depth)
+        estimator = self.estimator
+        config = estimator._training_config(visible_units=visible_units)
+        self._check_batch_size(config, len(x), number, kind, depth)
+        result = train_rbm(
+            rbm,
+            x,
+            visible_units=visible_units,
+            cd_steps=int(estimator.cd_steps),
+            persistent=bool(estimator.persistent),
+            config=config,
+            seed=self.seed_for(kind, depth, "train"),
+            validation=validation,
+        )
+        output = "linear" if visible_units == "gaussian" else "sigmoid"
+
+        def score(trained):
+            reconstruction = network_outputs(trained, x, "sigmoid", output)
+            return -float(np.mean((reconstruction - x) ** 2))
+
+        return self._record(result, number, kind, depth, False, score, "mse", config=config)
 
     def train_semi_supervised(
         self, layers, x, x_labelled, y_labelled, *, n_encoder_layers, validation=None, **noise
@@ -273,13 +328,17 @@ class StageRunner:
         score = lambda trained: training_score(trained, x, target, "softmax", estimator.activation)  # noqa: E731
         return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
 
-    def _record(self, result, number, kind, depth, finetune, score, loss, solved=False):
+    def _record(
+        self, result, number, kind, depth, finetune, score, loss, solved=False, config=None
+    ):
         """Raise on divergence; else append the stage's record, log it, return its layers.
 
         ``solved``: the stage was solved to a tolerance (the head), not stepped for
         epochs, so the epochs' convergence criterion does not apply to it.
+        ``config``: the stage's `TrainingConfig`, if not the estimator's for
+        ``finetune``.
         """
-        config = self.estimator._training_config(finetune)
+        config = config or self.estimator._training_config(finetune)
         if result.diverged:
             rate_name = "finetune_learning_rate" if finetune else "learning_rate"
             rate = config.learning_rate
@@ -405,8 +464,11 @@ def _cross_entropy(logits, target):
 
 
 def training_score(layers, x, target, loss, activation):
-    """A stage's score on its training rows: accuracy, or minus the MSE."""
+    """A stage's score on its training rows: accuracy, or minus the MSE (of the
+    probabilities, for ``loss="sigmoid"``)."""
     out = dense_forward(layers, x, activation)
     if loss == "softmax":
         return float(np.mean(np.argmax(out, axis=1) == target))
+    if loss == "sigmoid":
+        out = expit(out)
     return -float(np.mean((out - target) ** 2))

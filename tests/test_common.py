@@ -7,13 +7,25 @@ from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
     StackedAutoencoder,
+    StackedRBM,
 )
 
 # Few epochs, one batch per epoch and a fast optimizer keep the ~55 checks of each
 # estimator quick while still learning the easy blobs that
 # check_classifiers_train asks to fit.
 _FAST = dict(epochs=30, batch_size=512, optimizer="adam", learning_rate=0.05, random_state=0)
+_RBM_FAST = dict(epochs=30, batch_size=512, learning_rate=0.01, random_state=0)
+# Fine-tuning with Adam at a tenth of its rate, as the other estimators' default.
+_DBN_FAST = dict(
+    epochs=30,
+    batch_size=512,
+    optimizer="adam",
+    learning_rate=0.05,
+    finetune_learning_rate=0.005,
+    random_state=0,
+)
 # Meant: one batch per epoch, whatever the size of each check's data.
 pytestmark = pytest.mark.filterwarnings("ignore:batch_size=512 is larger than")
 
@@ -31,6 +43,18 @@ ESTIMATORS = [
     # With no unlabelled marker, -1 is a class like any other.
     AutoencoderPretrainedClassifier(
         n_layers=2, hidden_units=8, mode="end_to_end", unlabelled_marker=None, **_FAST
+    ),
+    # The checks' data are not in [0, 1]: Gaussian visible units, at the guide's
+    # smaller learning rate for them.
+    StackedRBM(n_layers=2, hidden_units=(6, 3), visible_units="gaussian", **_RBM_FAST),
+    StackedRBM(n_layers=2, hidden_units=4, mode="finetune", persistent=True, **_RBM_FAST),
+    StackedRBM(n_layers=2, hidden_units=4, mode="end_to_end", cd_steps=2, **_RBM_FAST),
+    RBMPretrainedClassifier(
+        n_layers=2, hidden_units=8, mode="frozen", staged_heads=True, **_DBN_FAST
+    ),
+    RBMPretrainedClassifier(n_layers=2, hidden_units=8, visible_units="gaussian", **_DBN_FAST),
+    RBMPretrainedClassifier(
+        n_layers=2, hidden_units=8, mode="end_to_end", unlabelled_marker=None, **_DBN_FAST
     ),
     # Checked as scikit-learn checks GridSearchCV: around a classifier. Around
     # StackedAutoencoder it would fail the transformer checks' tag test, as

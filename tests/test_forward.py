@@ -14,7 +14,9 @@ from sklearn.base import clone
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
     StackedAutoencoder,
+    StackedRBM,
 )
 from sklearn_greedy._engine import dense_forward, hidden_features
 from sklearn_greedy._forward import (
@@ -82,8 +84,11 @@ ESTIMATORS = [
     GreedyLayerwiseClassifier(**FAST),
     AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
     StackedAutoencoder(activation="tanh", **FAST),
+    StackedRBM(visible_units="gaussian", **FAST),
+    StackedRBM(mode="finetune", **FAST),
+    RBMPretrainedClassifier(staged_heads=True, mode="frozen", **FAST),
 ]
-IDS = [type(est).__name__ for est in ESTIMATORS]
+IDS = [f"{type(est).__name__}-{est.mode}" for est in ESTIMATORS]
 
 # Every method that reads a fitted network, in a process that only unpickles it.
 _LOAD_AND_PREDICT = """
@@ -96,6 +101,10 @@ with open(folder + "/model.pkl", "rb") as f:
 if hasattr(model, "predict_proba"):
     out = [model.predict_proba(X), model.predict_log_proba(X), model.predict(X),
            [model.score(X, y)], *model.staged_predict_proba(X), list(model.staged_score(X, y))]
+elif hasattr(model, "score_samples"):
+    codes = model.transform(X)
+    out = [codes, model.inverse_transform(codes), [model.score(X)], model.score_samples(X),
+           *model.staged_transform(X)]
 else:
     codes = model.transform(X)
     out = [codes, model.inverse_transform(codes), [model.score(X)], list(model.staged_score(X))]
@@ -116,6 +125,14 @@ def _expected_outputs(model, X, y):
             list(model.staged_score(X, y)),
         ]
     codes = model.transform(X)
+    if hasattr(model, "score_samples"):
+        return [
+            codes,
+            model.inverse_transform(codes),
+            [model.score(X)],
+            model.score_samples(X),
+            *model.staged_transform(X),
+        ]
     return [codes, model.inverse_transform(codes), [model.score(X)], list(model.staged_score(X))]
 
 

@@ -21,14 +21,20 @@ from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
     StackedAutoencoder,
+    StackedRBM,
 )
 
 FAST = dict(n_layers=2, hidden_units=6, epochs=3, random_state=0)
+RBM_SETTINGS = dict(visible_units="gaussian", hidden_units=6, batch_size=16)
+RBM_FAST = {**FAST, **RBM_SETTINGS}
 ESTIMATORS = [
     GreedyLayerwiseClassifier(**FAST),
     AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
     StackedAutoencoder(**FAST),
+    StackedRBM(persistent=True, **RBM_FAST),
+    RBMPretrainedClassifier(staged_heads=True, **RBM_FAST),
 ]
 IDS = [type(est).__name__ for est in ESTIMATORS]
 
@@ -57,6 +63,8 @@ def _methods(estimator):
             "staged_predict_proba",
             "staged_score",
         ]
+    if isinstance(estimator, StackedRBM):
+        return ["transform", "score", "score_samples", "staged_transform"]
     return ["transform", "score", "staged_score"]
 
 
@@ -130,7 +138,10 @@ def test_sparse_single_sample_and_feature_names(estimator, data):
     assert_array_equal(_call(from_lists, method, X, y), _call(from_arrays, method, X, y))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS[:2], ids=IDS[:2])
+CLASSIFIERS = [est for est in ESTIMATORS if is_classifier(est)]
+
+
+@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=lambda est: type(est).__name__)
 def test_bad_y(estimator, data):
     X, y = data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
@@ -220,16 +231,21 @@ def test_probabilities_stay_finite_at_extreme_inputs(data):
 
 
 def _interrupt_on_call(monkeypatch, call_number):
+    """Interrupt the ``call_number``-th stage trained by the engine."""
     calls = []
-    real = sklearn_greedy._stages.train_stage
 
-    def interrupted(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == call_number:
-            raise KeyboardInterrupt
-        return real(*args, **kwargs)
+    def interrupting(real):
+        def interrupted(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == call_number:
+                raise KeyboardInterrupt
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(sklearn_greedy._stages, "train_stage", interrupted)
+        return interrupted
+
+    for name in ("train_stage", "train_rbm"):
+        real = getattr(sklearn_greedy._stages, name)
+        monkeypatch.setattr(sklearn_greedy._stages, name, interrupting(real))
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
@@ -275,11 +291,17 @@ for name, model in [("pickle", by_pickle), ("joblib", by_joblib), ("cloudpickle"
 _FIT_AND_PREDICT = """
 import sys
 import numpy as np
-from sklearn_greedy import GreedyLayerwiseClassifier
+from sklearn_greedy import GreedyLayerwiseClassifier, RBMPretrainedClassifier
 folder = sys.argv[1]
 X, y = np.load(folder + "/X.npy"), np.load(folder + "/y.npy")
 clf = GreedyLayerwiseClassifier(n_layers=3, mode="finetune", epochs=5, random_state=7).fit(X, y)
-np.save(folder + "/" + sys.argv[2] + ".npy", clf.predict_proba(X))
+# Gibbs sampling, persistent chains and fine-tuning: every source of randomness.
+dbn = RBMPretrainedClassifier(
+    n_layers=2, hidden_units=8, epochs=3, visible_units="gaussian", persistent=True,
+    cd_steps=2, random_state=7,
+).fit(X, y)
+proba = np.hstack([clf.predict_proba(X), dbn.predict_proba(X)])
+np.save(folder + "/" + sys.argv[2] + ".npy", proba)
 """
 
 
@@ -338,8 +360,14 @@ def dask_cluster():
             {"mode": ["frozen", "end_to_end"]},
             cv=3,
         ),
+        # Gibbs sampling draws from the same seeds in a worker as here.
+        DepthSearchCV(
+            RBMPretrainedClassifier(n_layers=2, epochs=3, random_state=0, **RBM_SETTINGS),
+            {"persistent": [False, True]},
+            cv=3,
+        ),
     ],
-    ids=["GridSearchCV", "DepthSearchCV"],
+    ids=["GridSearchCV", "DepthSearchCV", "DepthSearchCV-RBM"],
 )
 def test_search_on_a_dask_cluster_matches_n_jobs_1(data, dask_cluster, search):
     import joblib

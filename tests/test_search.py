@@ -18,15 +18,19 @@ from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
     StackedAutoencoder,
+    StackedRBM,
 )
 
 FAST = dict(n_layers=3, hidden_units=6, epochs=4, random_state=5)
+# Gaussian visible units: the blobs are not in [0, 1].
+RBM_FAST = dict(visible_units="gaussian", batch_size=16, **FAST)
 DEPTHS = [1, 2, 3]
 
 
 def _target(estimator, y):
-    return None if isinstance(estimator, StackedAutoencoder) else y
+    return None if isinstance(estimator, (StackedAutoencoder, StackedRBM)) else y
 
 
 def _assert_same_results(ours, theirs):
@@ -59,6 +63,11 @@ def _with_depths(param_grid):
             AutoencoderPretrainedClassifier(mode="frozen", **FAST),
             {"mode": ["finetune"], "alpha": [0.0, 0.01]},
         ),
+        (StackedRBM(**RBM_FAST), {"mode": ["frozen", "finetune"]}),
+        (
+            RBMPretrainedClassifier(**RBM_FAST),
+            {"mode": ["frozen", "finetune", "end_to_end"], "persistent": [False, True]},
+        ),
     ],
     ids=[
         "greedy",
@@ -67,6 +76,8 @@ def _with_depths(param_grid):
         "greedy-every-mode",
         "autoencoder-finetune",
         "autoencoder-classifier-finetune",
+        "rbm-frozen-finetune",
+        "rbm-classifier-every-mode",
     ],
 )
 def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):

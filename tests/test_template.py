@@ -11,10 +11,14 @@ import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     GreedyLayerwiseClassifier,
+    RBMPretrainedClassifier,
     StackedAutoencoder,
+    StackedRBM,
 )
 
 FAST = dict(hidden_units=6, epochs=4, random_state=5)
+# Gaussian visible units: the blobs are not in [0, 1].
+RBM_FAST = dict(visible_units="gaussian", batch_size=16, **FAST)
 
 
 def _staged_output(estimator, X, depth):
@@ -22,13 +26,13 @@ def _staged_output(estimator, X, depth):
     if hasattr(estimator, "staged_predict_proba"):
         return list(estimator.staged_predict_proba(X))[depth - 1]
     layers = estimator._staged_layers[:depth]
-    codes = StackedAutoencoder.transform(_with_layers(estimator, layers), X)
+    codes = type(estimator).transform(_with_layers(estimator, layers), X)
     decoder = estimator._staged_decoders[depth - 1]
     return codes, [w.copy() for layer in decoder for w in layer]
 
 
 def _with_layers(autoencoder, layers):
-    view = StackedAutoencoder().set_params(**autoencoder.get_params())
+    view = type(autoencoder)().set_params(**autoencoder.get_params())
     view.__dict__.update(
         n_features_in_=autoencoder.n_features_in_,
         coefs_=[w for w, _ in layers],
@@ -60,6 +64,9 @@ def _final_output(estimator, X):
         StackedAutoencoder(reconstruct="previous", masking_noise=0.2, **FAST),
         AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
         GreedyLayerwiseClassifier(early_stopping=True, **FAST),
+        StackedRBM(**RBM_FAST),
+        StackedRBM(persistent=True, cd_steps=2, early_stopping=True, **RBM_FAST),
+        RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
     ],
     ids=[
         "greedy",
@@ -68,6 +75,9 @@ def _final_output(estimator, X):
         "autoencoder-previous",
         "autoencoder-classifier",
         "greedy-early-stopping",
+        "rbm",
+        "rbm-persistent-early-stopping",
+        "rbm-classifier",
     ],
 )
 @pytest.mark.parametrize("depth", [1, 2])
@@ -110,12 +120,28 @@ def test_the_classifier_autoencoder_is_the_stacked_autoencoder_fit(small_blobs):
     assert [r["kind"] for r in clf.autoencoder_.history_] == ["autoencoder"] * 3
 
 
+def test_the_classifier_rbms_are_the_stacked_rbm_fit_on_every_row(small_blobs):
+    X, y = small_blobs
+    # A third of the rows unlabelled: they pretrain the RBMs all the same.
+    y_partial = np.where(np.arange(len(y)) % 3 == 0, -1, y)
+    clf = RBMPretrainedClassifier(n_layers=3, **RBM_FAST).fit(X, y_partial)
+    alone = StackedRBM(n_layers=3, **RBM_FAST).fit(X)
+    assert isinstance(clf.rbm_, StackedRBM)
+    assert_array_equal(clf.rbm_.transform(X), alone.transform(X))
+    assert_array_equal(clf.rbm_.score_samples(X), alone.score_samples(X))
+    assert [r["kind"] for r in clf.rbm_.history_] == ["rbm"] * 3
+    assert [r["kind"] for r in clf.history_] == ["rbm", "rbm", "rbm", "head", "finetune"]
+    assert clf.n_unlabelled_ == np.count_nonzero(y_partial == -1)
+
+
 @pytest.mark.parametrize(
     "estimator",
     [
         GreedyLayerwiseClassifier(**FAST),
         StackedAutoencoder(**FAST),
         AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
+        StackedRBM(**RBM_FAST),
+        RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
     ],
     ids=lambda est: type(est).__name__,
 )

@@ -1,0 +1,283 @@
+"""What the classifiers on an unsupervised pretrained stack share.
+
+`AutoencoderPretrainedClassifier` and `RBMPretrainedClassifier` are one procedure
+with two kinds of stack: the stack, an estimator of its own (`StackedAutoencoder`,
+`StackedRBM`), is pretrained greedily on every row of X, labelled or not, and a
+softmax head is solved on the top code of the labelled rows (and, with
+``staged_heads``, on the code of every depth). `BasePretrainedClassifier` holds
+that procedure, the unlabelled rows' marker and the scores that leave those rows
+out; a subclass names its stack's class and the fitted attribute that holds it.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from ._base import FLOAT_DTYPES, BaseGreedyClassifier, coefs_and_intercepts, staged_method
+from ._compat import Interval, _safe_indexing, validate_data
+from ._engine import hidden_features
+from ._greedy import grow_randomly
+
+PRETRAINED_CLASSIFIER_CONSTRAINTS = {
+    "staged_heads": ["boolean"],
+    "unlabelled_marker": [numbers.Integral, str, None],
+    "head_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+}
+
+
+class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
+    """A stack pretrained on every row, then a softmax head. Not for direct use.
+
+    Subclasses set ``_stack_class`` (the stack's estimator class, whose
+    ``_fit_stages`` takes an ``after_stage`` callback), ``_stack_kind`` (the kind
+    of its greedy stages) and ``_stack_attribute`` (the name of the fitted
+    attribute that holds the pretrained stack), and have the parameters of
+    `PRETRAINED_CLASSIFIER_CONSTRAINTS`.
+
+    `ClassifierMixin` is a base here, left of the network's base as ever, so that
+    subclasses derive from this class alone and its `score`, which leaves the
+    unlabelled rows out, comes before the mixin's.
+    """
+
+    _stack_class = None
+    _stack_kind = None
+    _stack_attribute = None
+
+    def _no_stages_reason(self):
+        if self.mode != "end_to_end" and not self.staged_heads:
+            return (
+                "the staged methods need a head trained on the code of every depth, and "
+                "only the top depth has one: fit with staged_heads=True."
+            )
+        return super()._no_stages_reason()
+
+    def _warm_started(self, widths):
+        # After an "end_to_end" fit there is no stack to grow: start over.
+        return super()._warm_started(widths) and (
+            getattr(self, self._stack_attribute) is not None or self.mode == "end_to_end"
+        )
+
+    def _validate_fit_data(self, X, y, warm):
+        """``X``, which rows are labelled, their class indices, and the classes."""
+        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        labelled = self._labelled_rows(y)
+        # Checked on the labelled rows only: string labels with unlabelled rows are an
+        # object array mixing strings and -1, which is no classification target as a whole.
+        check_classification_targets(y[labelled])
+        n_unlabelled = len(y) - int(labelled.sum())
+        note = "" if n_unlabelled == 0 else _unlabelled_note(self.unlabelled_marker)
+        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
+        if self.verbose and self.unlabelled_marker is not None:
+            print(
+                f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
+                f"(y == {self.unlabelled_marker!r}): they are not a class, and score "
+                "leaves them out.",
+                flush=True,
+            )
+        return X, labelled, y_encoded, classes
+
+    def _labelled_rows(self, y):
+        """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
+        labelled = ~_is_unlabelled(y, self.unlabelled_marker)
+        if not labelled.any():
+            raise ValueError(
+                f"y has no labelled rows: every label is {self.unlabelled_marker!r} "
+                "(unlabelled). The head needs labelled rows; to learn from unlabelled data "
+                f"alone, use {self._stack_class.__name__}."
+            )
+        return labelled
+
+    def _labelled_part(self, X, y, sample_weight=None):
+        """The labelled rows of ``X``, ``y`` and ``sample_weight``, for scoring."""
+        # Bad X is reported as every method reports it, before the rows are picked;
+        # X itself is passed on as given, feature names and all.
+        self._check_X(X)
+        y = column_or_1d(y, warn=True)
+        check_consistent_length(X, y, sample_weight)
+        rows = np.flatnonzero(self._labelled_rows(y))
+        if sample_weight is not None:
+            sample_weight = _safe_indexing(np.asarray(sample_weight), rows)
+        return _safe_indexing(X, rows), y[rows], sample_weight
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy on the labelled rows of ``(X, y)``.
+
+        Rows labelled ``unlabelled_marker`` (``-1`` by default) are left out, so
+        that `~sklearn.model_selection.cross_val_score` and
+        `~sklearn.model_selection.GridSearchCV` with their default scoring measure
+        the labelled rows of each test fold. A named scorer (``scoring="accuracy"``)
+        counts unlabelled rows as errors: see the user guide, "Semi-supervised data
+        in cross-validation".
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples, labelled and unlabelled.
+        y : array-like of shape (n_samples,)
+            True labels; ``unlabelled_marker`` marks an unlabelled row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Mean accuracy of ``predict`` on the labelled rows.
+        """
+        return super().score(*self._labelled_part(X, y, sample_weight))
+
+    @staged_method
+    def staged_score(self, X, y):
+        """Accuracy on the labelled rows of the network cut at each depth.
+
+        Unlabelled rows are left out, as in `score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,)
+            True labels of X; ``unlabelled_marker`` marks an unlabelled row.
+
+        Yields
+        ------
+        score : float
+        """
+        X, y, _ = self._labelled_part(X, y)
+        yield from super().staged_score(X, y)
+
+    def _stage_kinds(self, depth):
+        if self.staged_heads or depth == self.n_layers:
+            return [self._stack_kind, "head"]
+        return [self._stack_kind]
+
+    def _fit_stages(self, data, widths, runner, warm):
+        X, labelled, y, classes = data
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        if self.mode == "end_to_end":
+            stack, heads = None, []
+            layers = grow_randomly(runner, [], widths, X.shape[1])
+            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
+        else:
+            stack, heads = self._pretrain(X, X_train, y_train, len(classes), widths, runner, warm)
+            layers, head = stack._encoder_layers(), heads[-1]
+        staged = self.staged_heads and stack is not None
+        fitted = {
+            "classes_": classes,
+            "n_unlabelled_": int(np.count_nonzero(~labelled)),
+            self._stack_attribute: stack,
+            **coefs_and_intercepts([*layers, head]),
+            "_staged_layers": list(stack._staged_layers) if staged else [],
+            # Every head trained, kept through fine-tuning: `at_depth` reads them.
+            "_staged_heads": heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head], stack))
+        return fitted
+
+    def _joint_stage(self, data, runner, network, stack=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (the stack's
+        encoding layers and the head), trained as one on the labelled rows.
+
+        ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
+        ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
+        """
+        X, labelled, y, _ = data
+        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        return coefs_and_intercepts(network)
+
+    def _state_at_depth(self, depth):
+        heads = self._staged_heads
+        if len(heads) == self.n_layers_:
+            heads = heads[:depth]
+        elif depth == self.n_layers_ and heads:
+            heads = heads[-1:]
+        elif not self.staged_heads:
+            raise ValueError(
+                f"This {type(self).__name__} has a head on the code of depth "
+                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
+                "staged_heads=True to train a head at every depth."
+            )
+        else:
+            self._check_stages_kept(heads)
+        stack = getattr(self, self._stack_attribute).at_depth(depth)
+        return {
+            "classes_": self.classes_,
+            self._stack_attribute: stack,
+            **coefs_and_intercepts([*stack._encoder_layers(), heads[-1]]),
+            "_staged_layers": list(stack._staged_layers) if self._staged_layers else [],
+            "_staged_heads": heads,
+        }
+
+    def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
+        """Grow the stack on every row of X, with a head on the labelled rows'
+        codes after each stage that has one; returns the fitted stack and the
+        heads."""
+        stack = self._stack(runner.seed, warm)
+        encoder = stack._encoder_layers() if warm else []
+        codes = hidden_features(encoder, X_train, self.activation)
+        heads = list(self._staged_heads) if warm and self.staged_heads else []
+
+        def train_head(depth, layer):
+            nonlocal codes
+            codes = hidden_features([layer], codes, self.activation)
+            if "head" in self._stage_kinds(depth):
+                heads.append(
+                    runner.solve_head(codes, y_train, n_classes, kind="head", depth=depth)
+                )
+
+        data = stack._validate_fit_data(X, None, warm)
+        fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
+        records = [record for record in runner.history if record["kind"] == self._stack_kind]
+        stack._set_fitted(
+            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        )
+        return stack, heads
+
+    def _stack(self, seed, warm):
+        """A ``_stack_class`` estimator with this classifier's shared settings,
+        holding the fitted state of the fitted stack for a warm start."""
+        stack_class = self._stack_class
+        params = {
+            name: value
+            for name, value in self.get_params(deep=False).items()
+            if name in stack_class._parameter_constraints
+        }
+        params.update(mode="frozen", warm_start=warm, random_state=seed)
+        stack = stack_class(**params)
+        if warm:
+            previous = getattr(self, self._stack_attribute)
+            stack._set_fitted(
+                **{
+                    name: value
+                    for name, value in vars(previous).items()
+                    if name not in params and name != "_keras_views"
+                }
+            )
+        return stack
+
+
+def _unlabelled_note(marker):
+    convention = " (scikit-learn's semi-supervised convention)" if marker == -1 else ""
+    return (
+        f" Rows labelled {marker!r} are unlabelled{convention} and are not a class; "
+        f"set unlabelled_marker=None if {marker!r} is a class."
+    )
+
+
+def _is_unlabelled(y, marker):
+    """Boolean mask of the rows of ``y`` labelled ``marker`` (None: no row)."""
+    if marker is None:
+        return np.zeros(len(y), dtype=bool)
+    if y.dtype.kind in "biuf":
+        return np.zeros(len(y), dtype=bool) if isinstance(marker, str) else y == marker
+    # Strings or objects. A list of labels mixing strings and -1 becomes an array of
+    # strings, "-1" included, so the marker's text marks a row too.
+    text = str(marker)
+    return np.array(
+        [label == text if isinstance(label, str) else bool(label == marker) for label in y],
+        dtype=bool,
+    )
