@@ -93,6 +93,19 @@ def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
     )
 
 
+def test_semi_supervised_fine_tuning_gives_grid_search_s_results(small_blobs):
+    # At its defaults the autoencoder classifier fine-tunes on labelled and
+    # unlabelled rows; each depth's fine-tuning borrows that depth's decoder.
+    X, y = small_blobs
+    y = np.where(np.arange(len(y)) % 3 == 0, y, -1)
+    estimator = AutoencoderPretrainedClassifier(**FAST)
+    assert estimator.mode == "finetune" and estimator.reconstruction_weight > 0
+    ours = DepthSearchCV(estimator, cv=3).fit(X, y)
+    theirs = GridSearchCV(estimator, _with_depths(None), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+
+
 @pytest.mark.parametrize(
     "random_state", [0, 2**31, np.random.RandomState(3)], ids=["0", "2**31", "RandomState"]
 )
