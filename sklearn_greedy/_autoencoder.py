@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import (
     FLOAT_DTYPES,
     BaseGreedyNetwork,
+    BaseGreedyTransformer,
     coefs_and_intercepts,
     keras_dense_stack,
     layers_of,
@@ -88,7 +89,7 @@ _SHARED_PARAMETERS_DOC = """
 """
 
 
-class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNetwork):
+class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTransformer):
     __doc__ = (
         """Stacked autoencoder trained by greedy layer-wise pretraining.
 
@@ -329,17 +330,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
         }
 
-    def _state_at_depth(self, depth):
-        self._check_stages_kept(self._staged_layers, self._staged_decoders)
-        layers = self._staged_layers[:depth]
-        return {
-            **coefs_and_intercepts(layers),
-            **coefs_and_intercepts(self._staged_decoders[depth - 1], prefix="decoder_"),
-            "_n_features_out": layers[-1][0].shape[1],
-            "_staged_layers": layers,
-            "_staged_decoders": self._staged_decoders[:depth],
-        }
-
     def _noise(self):
         return {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
 
@@ -432,15 +422,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             codes = hidden_outputs([layer], codes, self.activation)
             X_reconstructed = network_outputs(decoder, codes, self.activation)
             yield -float(np.mean((X_reconstructed - X) ** 2))
-
-    def _encoder_layers(self):
-        return layers_of(self.coefs_, self.intercepts_)
-
-    def _network(self):
-        return self._encoder_layers() + self._decoder_layers()
-
-    def _decoder_layers(self):
-        return layers_of(self.decoder_coefs_, self.decoder_intercepts_)
 
     @property
     def encoder_(self):

@@ -519,6 +519,36 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         return state
 
 
+class BaseGreedyTransformer(BaseGreedyNetwork):
+    """What the stacked transformers share: an encoder, a decoder per depth.
+
+    Fitted subclasses set ``coefs_``/``intercepts_`` (the encoder),
+    ``decoder_coefs_``/``decoder_intercepts_`` (the decoder of the top code), and
+    ``_staged_layers``/``_staged_decoders`` (each greedy layer, and the decoder of
+    each depth as the greedy stages left it).
+    """
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_decoders)
+        layers = self._staged_layers[:depth]
+        return {
+            **coefs_and_intercepts(layers),
+            **coefs_and_intercepts(self._staged_decoders[depth - 1], prefix="decoder_"),
+            "_n_features_out": layers[-1][0].shape[1],
+            "_staged_layers": layers,
+            "_staged_decoders": self._staged_decoders[:depth],
+        }
+
+    def _encoder_layers(self):
+        return layers_of(self.coefs_, self.intercepts_)
+
+    def _decoder_layers(self):
+        return layers_of(self.decoder_coefs_, self.decoder_intercepts_)
+
+    def _network(self):
+        return self._encoder_layers() + self._decoder_layers()
+
+
 class BaseGreedyClassifier(BaseGreedyNetwork):
     """What the two classifiers share: labels, probabilities, staged API, model.
 

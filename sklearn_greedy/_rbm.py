@@ -13,9 +13,9 @@ from sklearn.utils.validation import check_is_fitted
 from ._base import (
     FLOAT_DTYPES,
     BaseGreedyNetwork,
+    BaseGreedyTransformer,
     coefs_and_intercepts,
     keras_dense_stack,
-    layers_of,
     staged_method,
 )
 from ._compat import Interval, StrOptions, validate_data
@@ -154,7 +154,7 @@ class _needs_rbm(staged_method):
     reason_method = "_no_rbm_reason"
 
 
-class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNetwork):
+class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTransformer):
     __doc__ = (
         """Stack of restricted Boltzmann machines trained greedily, layer by layer.
 
@@ -446,20 +446,6 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
             **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
         }
 
-    def _state_at_depth(self, depth):
-        self._check_stages_kept(self._staged_layers, self._staged_decoders)
-        layers = self._staged_layers[:depth]
-        return {
-            **coefs_and_intercepts(layers),
-            **coefs_and_intercepts(self._staged_decoders[depth - 1], prefix="decoder_"),
-            "_n_features_out": layers[-1][0].shape[1],
-            "_staged_layers": layers,
-            "_staged_decoders": self._staged_decoders[:depth],
-        }
-
-    def _network(self):
-        return self._encoder_layers() + self._decoder_layers()
-
     # -- the stack's outputs --------------------------------------------------------
 
     def transform(self, X):
@@ -610,12 +596,6 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyNe
 
     def _visible_activation(self):
         return "sigmoid" if self.visible_units == "bernoulli" else "linear"
-
-    def _encoder_layers(self):
-        return layers_of(self.coefs_, self.intercepts_)
-
-    def _decoder_layers(self):
-        return layers_of(self.decoder_coefs_, self.decoder_intercepts_)
 
     @property
     def encoder_(self):
