@@ -16,6 +16,7 @@ from ._base import (
     keras_dense_stack,
     layers_of,
     staged_method,
+    validated_weights,
 )
 from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
@@ -246,7 +247,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         self.masking_noise = masking_noise
         self.gaussian_noise = gaussian_noise
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the autoencoder stage by stage.
 
         Parameters
@@ -255,24 +256,31 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             Training data. Sparse matrices are not supported.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in every stage's loss and standardization: a
+            weight of ``k`` counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------
         self : object
             The fitted autoencoder.
         """
-        return self._fit(X)
+        return self._fit(X, sample_weight=sample_weight)
 
-    def _validate_fit_data(self, X, y, warm):
-        return validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        return X, validated_weights(sample_weight, X)
 
     def _stage_kinds(self, depth):
         return ["autoencoder"]
 
-    def _fit_stages(self, X, widths, runner, warm, after_stage=None):
+    def _fit_stages(self, data, widths, runner, warm, after_stage=None):
         """Train the planned stages; ``after_stage(depth, layer)``, if given, is
         called after each greedy stage (the classifier trains its heads there)."""
-        X_train, _, validation = runner.split(X, None, "rows")
+        X, sample_weight = data
+        X_train, _, weight_train, validation = runner.split(
+            X, None, "rows", sample_weight=sample_weight
+        )
         layers, decoder, staged_layers, staged_decoders = [], [], [], []
         if warm:
             layers = layers_of(self.coefs_, self.intercepts_)
@@ -291,6 +299,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
                 validation,
                 widths=widths,
                 reconstruct=self.reconstruct,
+                sample_weight=weight_train,
                 **self._noise(),
             )
             for depth, layer, top in growth:
@@ -315,15 +324,19 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             "_staged_decoders": staged_decoders,
         }
         if self.mode != "frozen":
-            fitted.update(self._joint_stage(X, runner, [*layers, *decoder]))
+            fitted.update(self._joint_stage(data, runner, [*layers, *decoder]))
         return fitted
 
-    def _joint_stage(self, X, runner, network):
-        X_train, _, validation = runner.split(X, None, "rows")
+    def _joint_stage(self, data, runner, network):
+        X, sample_weight = data
+        X_train, _, weight_train, validation = runner.split(
+            X, None, "rows", sample_weight=sample_weight
+        )
         # The held-out rows are their own reconstruction targets.
-        validation = None if validation is None else (validation[0], validation[0])
+        if validation is not None:
+            validation = (validation[0], validation[0], validation[2])
         network = self._train_jointly(
-            runner, network, X_train, X_train, "mse", validation, **self._noise()
+            runner, network, X_train, X_train, "mse", validation, weight_train, **self._noise()
         )
         return {
             **coefs_and_intercepts(network[: self.n_layers]),
@@ -703,7 +716,7 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
         self.reconstruction_weight = reconstruction_weight
         self.entropy_weight = entropy_weight
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Pretrain the autoencoder on every row, then train the head.
 
         Parameters
@@ -714,24 +727,28 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
         y : array-like of shape (n_samples,)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
             unlabelled row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row, labelled or not, in every stage's loss: the
+            autoencoder's, the head's and the fine-tuning's. A weight of ``k``
+            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight)
 
     def _joint_stage(self, data, runner, network, autoencoder=None):
         """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
         head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
         the semi-supervised fine-tuning."""
-        X, labelled, y, _ = data
+        X, labelled, y, _, sample_weight = data
         semi_supervised = self.reconstruction_weight > 0 or self.entropy_weight > 0
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
         if not (self.mode == "finetune" and semi_supervised and not labelled.all()):
             return super()._joint_stage(data, runner, network, autoencoder)
-        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        X_train, y_train, weight_train, validation = self._labelled_split(data, runner)
         autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
         trained = runner.train_semi_supervised(
             [*network, *autoencoder._decoder_layers()],
@@ -739,6 +756,8 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
             X_train,
             y_train,
             n_encoder_layers=len(network) - 1,
+            sample_weight=sample_weight,
+            labelled_weight=weight_train,
             validation=validation,
             masking_noise=self.masking_noise,
             gaussian_noise=self.gaussian_noise,

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from ._compat import Interval, StrOptions, _fit_context, validate_data
 from ._engine import OPTIMIZERS, TrainingConfig
@@ -253,7 +253,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fit_atomically
-    def _fit(self, X, y=None):
+    def _fit(self, X, y=None, sample_weight=None):
         """Every estimator's ``fit``: the steps they share, in one place.
 
         Validation, warm start, seeding, the plan of stages and the publication
@@ -263,7 +263,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """
         widths = self._check_hyperparameters()
         warm = self._warm_started(widths)
-        data = self._validate_fit_data(X, y, warm)
+        data = self._validate_fit_data(X, y, warm, sample_weight)
         if warm and self.n_layers == self.n_layers_:
             warn_at_caller(
                 "Warm-start fitting without increasing n_layers does not fit new layers."
@@ -283,8 +283,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         return self
 
     @abstractmethod
-    def _validate_fit_data(self, X, y, warm):
-        """Validated training data, in the form `_fit_stages` takes."""
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """Validated training data, in the form `_fit_stages` takes, its last
+        item the rows' weights (`validated_weights`)."""
 
     @abstractmethod
     def _stage_kinds(self, depth):
@@ -322,7 +323,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         ]
         return plan + [("finetune", self.n_layers)] * (self.mode == "finetune")
 
-    def _train_jointly(self, runner, layers, x, target, loss, validation, **noise):
+    def _train_jointly(
+        self, runner, layers, x, target, loss, validation, sample_weight=None, **noise
+    ):
         """The ``"finetune"`` or ``"end_to_end"`` stage: every layer trained at once."""
         return runner.train(
             layers,
@@ -332,6 +335,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
             kind=self.mode,
             depth=self.n_layers,
             finetune=self.mode == "finetune",
+            sample_weight=sample_weight,
             validation=validation,
             **noise,
         )
@@ -403,19 +407,19 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
 
     @_fit_context(prefer_skip_nested_validation=True)
     @fit_atomically
-    def _fine_tune(self, X, y=None):
+    def _fine_tune(self, X, y=None, sample_weight=None):
         """Train the ``"finetune"`` stage of this fitted greedy network, as a fit in
         ``"finetune"`` mode trains it after its greedy stages.
 
         For `DepthSearchCV`: ``at_depth(k).set_params(mode="finetune")._fine_tune(X, y)``
-        on the data of the fit is, bit for bit, a ``"finetune"`` fit with
+        on the data (and ``sample_weight``) of the fit is, bit for bit, a ``"finetune"`` fit with
         ``n_layers=k``: the stage has the same seed and the same validation rows,
         and its record is appended to ``history_``.
         """
         check_is_fitted(self)
         if self.mode != "finetune":
             raise ValueError(f"_fine_tune needs mode='finetune', got mode={self.mode!r}.")
-        data = self._validate_fit_data(X, y, warm=True)
+        data = self._validate_fit_data(X, y, True, sample_weight)
         runner = StageRunner(self, self._fit_seed, [("finetune", self.n_layers_)], self.history_)
         fitted = self._joint_stage(data, runner, self._network())
         self._set_fitted(history_=runner.history, **fitted)
@@ -557,17 +561,20 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
     greedy hidden layers and the output layer trained at each depth).
     """
 
-    def _validate_fit_data(self, X, y, warm):
-        """``X``, the class indices of ``y`` and the classes."""
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """``X``, the class indices of ``y``, the classes and the rows' weights."""
         X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
         check_classification_targets(y)
-        classes, y_encoded = self._encode_labels(y, warm)
-        return X, y_encoded, classes
+        sample_weight = validated_weights(sample_weight, X)
+        classes, y_encoded = self._encode_labels(y, warm, sample_weight=sample_weight)
+        return X, y_encoded, classes, sample_weight
 
-    def _encode_labels(self, y, warm, note=""):
+    def _encode_labels(self, y, warm, note="", sample_weight=None):
         """Class indices for y; checks the classes against a warm-started fit.
 
-        ``note`` is added to the error for a single class.
+        ``note`` is added to the error for a single class. A class whose rows
+        all weigh 0 is absent from the data it is fitted on, but still one of
+        the classes it knows, as for `~sklearn.linear_model.LogisticRegression`.
         """
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
@@ -576,6 +583,14 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                 "data, but the data contains only one class: "
                 f"{encoder.classes_.tolist()[0]!r}.{note}"
             )
+        if sample_weight is not None:
+            weighed = np.unique(y[sample_weight > 0])
+            if len(weighed) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes with a "
+                    "positive sample_weight, but only the samples of class "
+                    f"{weighed.tolist()[0]!r} weigh more than 0."
+                )
         if warm and not np.array_equal(encoder.classes_, self.classes_):
             raise ValueError(
                 f"warm_start needs the classes of the first fit {self.classes_.tolist()}, "
@@ -717,6 +732,17 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                 "greedy_layerwise_classifier",
             ),
         )
+
+
+def validated_weights(sample_weight, X):
+    """``sample_weight`` checked against ``X`` as scikit-learn checks it, or None.
+
+    Non-negative, not all 0, one per row; a new float array, so that the
+    caller's is never changed.
+    """
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
 
 
 def layers_of(coefs, intercepts):

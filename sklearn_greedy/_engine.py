@@ -15,6 +15,7 @@ one traced loop serve every stage: a Keras optimizer is bound to the variables i
 was built for. The module knows nothing about estimators.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -122,6 +123,7 @@ def train_stage(
     loss,
     config,
     seed,
+    sample_weight=None,
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
@@ -146,8 +148,11 @@ def train_stage(
     config : TrainingConfig
     seed : int
         Seeds the shuffling and the input corruption; same seed, same result.
-    validation : tuple of (x_val, target_val), optional
-        Held-out rows scored each epoch when ``config.early_stopping``.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weight of each row in the loss (see `weighted_config`).
+    validation : tuple of (x_val, target_val[, weight_val]), optional
+        Held-out rows scored each epoch when ``config.early_stopping``, by a
+        weighted score if their weights are given.
     masking_noise, gaussian_noise : float
         Denoising: fraction of input entries set to zero, and standard deviation of
         the Gaussian noise added to the input, on every mini-batch. The target stays
@@ -164,11 +169,16 @@ def train_stage(
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     if validation is None:
         validation = (x[:0], target[:0])
+    config, weights = weighted_config(config, sample_weight, len(x))
     return _run(
         loop,
         layers,
-        (tf.constant(x, dtype=_FLOAT), tf.constant(target, dtype=target_dtype)),
-        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype=target_dtype)),
+        (tf.constant(x, dtype=_FLOAT), tf.constant(target, dtype=target_dtype), weights),
+        (
+            tf.constant(validation[0], dtype=_FLOAT),
+            tf.constant(validation[1], dtype=target_dtype),
+            _validation_weights(validation),
+        ),
         _hyperparameters(config, masking_noise, gaussian_noise),
         seed,
         early_stopping,
@@ -187,6 +197,8 @@ def train_semi_supervised(
     seed,
     reconstruction_weight,
     entropy_weight,
+    sample_weight=None,
+    labelled_weight=None,
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
@@ -219,8 +231,12 @@ def train_semi_supervised(
     config : TrainingConfig
     seed : int
     reconstruction_weight, entropy_weight : float
-    validation : tuple of (x_val, y_val), optional
-        Held-out labelled rows, scored by accuracy each epoch when early stopping.
+    sample_weight, labelled_weight : ndarray, optional
+        Weights of the rows of ``x`` (in the unlabelled terms) and of
+        ``x_labelled`` (in the cross-entropy); see `weighted_config`.
+    validation : tuple of (x_val, y_val[, weight_val]), optional
+        Held-out labelled rows, scored by (weighted) accuracy each epoch when
+        early stopping.
     masking_noise, gaussian_noise : float
         Corruption of the mini-batch of ``x`` before it is encoded.
 
@@ -241,6 +257,9 @@ def train_semi_supervised(
     )
     if validation is None:
         validation = (x_labelled[:0], y_labelled[:0])
+    # The penalty follows the labelled rows' weights, those of the supervised term.
+    config, labelled_weight = weighted_config(config, labelled_weight, len(x_labelled))
+    _, sample_weight = weighted_config(config, sample_weight, len(x))
     hyper = _hyperparameters(config, masking_noise, gaussian_noise)
     return _run(
         loop,
@@ -249,15 +268,33 @@ def train_semi_supervised(
             tf.constant(x, dtype=_FLOAT),
             tf.constant(x_labelled, dtype=_FLOAT),
             tf.constant(y_labelled, dtype="int32"),
+            sample_weight,
+            labelled_weight,
         ),
-        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype="int32")),
+        (
+            tf.constant(validation[0], dtype=_FLOAT),
+            tf.constant(validation[1], dtype="int32"),
+            _validation_weights(validation),
+        ),
         tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
         seed,
         early_stopping,
     )
 
 
-def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, validation=None):
+def train_rbm(
+    rbm,
+    x,
+    *,
+    visible_units,
+    cd_steps,
+    persistent,
+    config,
+    seed,
+    sample_weight=None,
+    validation=None,
+    validation_weight=None,
+):
     """Train a restricted Boltzmann machine on ``x`` by contrastive divergence.
 
     Each step takes a mini-batch of ``x`` as the visible units' data and moves
@@ -294,8 +331,14 @@ def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, vali
     config : TrainingConfig
     seed : int
         Seeds the shuffling and the sampling.
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weight of each row in the data's statistics (and, without
+        ``persistent``, in those of the chain started from it), and in the
+        monitored reconstruction error; see `weighted_config`.
     validation : ndarray of shape (n_val, n_visible), optional
         Held-out rows, scored each epoch when ``config.early_stopping``.
+    validation_weight : ndarray of shape (n_val,), optional
+        Their weights in that score.
 
     Returns
     -------
@@ -310,12 +353,16 @@ def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, vali
         validation = x[:0]
     kernel, hidden_bias, visible_bias = rbm
     chains = (np.zeros((min(config.batch_size, len(x)), kernel.shape[1])),) * bool(persistent)
+    config, weights = weighted_config(config, sample_weight, len(x))
     hyper = _hyperparameters(config, 0.0, 0.0)
     return _run(
         loop,
         [kernel, hidden_bias, visible_bias],
-        (tf.constant(x, dtype=_FLOAT),),
-        (tf.constant(validation, dtype=_FLOAT),),
+        (tf.constant(x, dtype=_FLOAT), weights),
+        (
+            tf.constant(validation, dtype=_FLOAT),
+            _validation_weights((validation, None, validation_weight)),
+        ),
         tf.concat([hyper, tf.constant([cd_steps], "float64")], 0),
         seed,
         early_stopping,
@@ -364,6 +411,33 @@ def _pairs(flat):
     return [tuple(flat[i : i + 2]) for i in range(0, len(flat), 2)]
 
 
+def weighted_config(config, sample_weight, n_rows):
+    """The stage's config and its rows' weights as the loop takes them.
+
+    A loop minimises the mean over a mini-batch of each row's loss times its
+    weight, plus the L2 penalty ``alpha / 2 * ||W||^2`` over the batch size. With
+    the weights scaled to a mean of 1 and ``alpha`` divided by their mean, a
+    batch of every row minimises ``(sum_i w_i loss_i + alpha / 2 * ||W||^2) /
+    sum_i w_i``: `MLPClassifier`'s weighted objective, under which a weight of
+    ``k`` is ``k`` copies of the row. ``sample_weight=None`` is a weight of 1 for
+    every row and leaves the config as it is.
+    """
+    _, tf = keras_and_tensorflow()
+    if sample_weight is None:
+        return config, tf.ones([n_rows], dtype=_FLOAT)
+    mean = float(np.mean(sample_weight))
+    config = dataclasses.replace(config, alpha=config.alpha / mean)
+    return config, tf.constant(np.asarray(sample_weight) / mean, dtype=_FLOAT)
+
+
+def _validation_weights(validation):
+    """The weights of the held-out rows ``(x, target[, weights])``; ones if not given."""
+    _, tf = keras_and_tensorflow()
+    if len(validation) > 2 and validation[2] is not None:
+        return tf.constant(validation[2], dtype=_FLOAT)
+    return tf.ones([len(validation[0])], dtype=_FLOAT)
+
+
 def _hyperparameters(config, masking_noise, gaussian_noise):
     _, tf = keras_and_tensorflow()
     # One float vector, so that new values never mean a new trace.
@@ -401,17 +475,23 @@ def _corrupted(xb, step_seed, mask_rate, noise_std):
     return xb + noise_std * tf.random.stateless_normal(tf.shape(xb), step_seed + 1)
 
 
-def _accuracy(logits, labels):
+def _weighted_mean(values, weights):
+    """The mean of ``values`` weighted by ``weights``."""
+    keras, _ = keras_and_tensorflow()
+    return keras.ops.divide(keras.ops.sum(values * weights), keras.ops.sum(weights))
+
+
+def _accuracy(logits, labels, weights):
     keras, _ = keras_and_tensorflow()
     predicted = keras.ops.cast(keras.ops.argmax(logits, axis=1), "int32")
-    return keras.ops.mean(keras.ops.cast(keras.ops.equal(predicted, labels), _FLOAT))
+    return _weighted_mean(keras.ops.cast(keras.ops.equal(predicted, labels), _FLOAT), weights)
 
 
-def _cross_entropy(logits, labels):
+def _cross_entropy(logits, labels, weights):
+    """Mean over the rows of their cross-entropy times their weight (of mean 1)."""
     keras, _ = keras_and_tensorflow()
-    return keras.ops.mean(
-        keras.ops.sparse_categorical_crossentropy(labels, logits, from_logits=True)
-    )
+    losses = keras.ops.sparse_categorical_crossentropy(labels, logits, from_logits=True)
+    return keras.ops.mean(losses * weights)
 
 
 @cache
@@ -425,35 +505,40 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         return _dense_stack(params, x, 0, n_layers, act, last_linear=True)
 
     def batch_loss(params, data, idx, step_seed, hyper):
-        x, target = data
+        x, target, weights = data
         xb = tf.gather(x, idx)
         tb = tf.gather(target, idx)
+        wb = tf.gather(weights, idx)
         if corrupt:
             xb = _corrupted(xb, step_seed, tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT))
         out = forward(params, xb)
         if loss == "softmax":
-            return _cross_entropy(out, tb)
+            return _cross_entropy(out, tb, wb)
         if loss == "sigmoid":
-            return ops.mean(ops.binary_crossentropy(tb, out, from_logits=True))
-        return ops.mean(ops.square(ops.subtract(out, tb)))
+            row_losses = ops.mean(ops.binary_crossentropy(tb, out, from_logits=True), axis=1)
+        else:
+            row_losses = ops.mean(ops.square(ops.subtract(out, tb)), axis=1)
+        return ops.mean(row_losses * wb)
 
     def validation_score(params, validation):
         # Higher is better, as for scikit-learn scorers: accuracy or -MSE (of the
-        # probabilities, for "sigmoid").
-        x_val, target_val = validation
+        # probabilities, for "sigmoid"), weighted by the rows' weights.
+        x_val, target_val, weights = validation
         out = forward(params, x_val)
         if loss == "softmax":
-            return _accuracy(out, target_val)
+            return _accuracy(out, target_val, weights)
         if loss == "sigmoid":
             out = ops.sigmoid(out)
-        return -ops.mean(ops.square(ops.subtract(out, target_val)))
+        return -_weighted_mean(
+            ops.mean(ops.square(ops.subtract(out, target_val)), axis=1), weights
+        )
 
     target_spec = (
         tf.TensorSpec([None], "int32")
         if loss == "softmax"
         else tf.TensorSpec([None, None], _FLOAT)
     )
-    data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec)
+    data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec, tf.TensorSpec([None], _FLOAT))
     return _whole_stage_loop(
         _layer_specs(n_layers),
         data_spec,
@@ -481,24 +566,31 @@ def _compiled_semi_supervised_loop(
         return _dense_stack(params, codes, n_encoder, 1, act, last_linear=True)
 
     def batch_loss(params, data, idx, step_seed, hyper):
-        x, x_labelled, y_labelled = data
+        x, x_labelled, y_labelled, weights, labelled_weights = data
         n_labelled = tf.shape(x_labelled)[0]
         drawn = tf.random.stateless_uniform(
             tf.shape(idx), step_seed + 2, minval=0, maxval=n_labelled, dtype="int32"
         )
         xl = tf.gather(x_labelled, drawn)
         xb = tf.gather(x, idx)
+        wb = tf.gather(weights, idx)
         xb_in = xb
         if corrupt:
             mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
             xb_in = _corrupted(xb, step_seed, mask_rate, noise_std)
             xl = _corrupted(xl, step_seed + 4, mask_rate, noise_std)
-        supervised = _cross_entropy(head(params, encode(params, xl)), tf.gather(y_labelled, drawn))
+        supervised = _cross_entropy(
+            head(params, encode(params, xl)),
+            tf.gather(y_labelled, drawn),
+            tf.gather(labelled_weights, drawn),
+        )
         codes = encode(params, xb_in)
         reconstruction = _dense_stack(params, codes, n_encoder + 1, n_decoder, act, True)
-        reconstruction_error = ops.mean(ops.square(ops.subtract(reconstruction, xb)))
+        reconstruction_error = ops.mean(
+            ops.mean(ops.square(ops.subtract(reconstruction, xb)), axis=1) * wb
+        )
         log_proba = ops.log_softmax(head(params, codes), axis=1)
-        entropy = -ops.mean(ops.sum(ops.exp(log_proba) * log_proba, axis=1))
+        entropy = -ops.mean(ops.sum(ops.exp(log_proba) * log_proba, axis=1) * wb)
         return (
             supervised
             + tf.cast(hyper[9], _FLOAT) * reconstruction_error
@@ -506,14 +598,15 @@ def _compiled_semi_supervised_loop(
         )
 
     def validation_score(params, validation):
-        x_val, y_val = validation
-        return _accuracy(head(params, encode(params, x_val)), y_val)
+        x_val, y_val, weights = validation
+        return _accuracy(head(params, encode(params, x_val)), y_val, weights)
 
     matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
+    vector = tf.TensorSpec([None], _FLOAT)
     return _whole_stage_loop(
         _layer_specs(n_encoder + 1 + n_decoder),
-        (matrix, matrix, labels),
-        (matrix, labels),
+        (matrix, matrix, labels, vector, vector),
+        (matrix, labels, vector),
         _loss_gradients(batch_loss),
         validation_score,
         optimizer,
@@ -565,6 +658,7 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
     def batch_gradients(params, state, data, idx, step_seed, hyper):
         kernel = params[0]
         v_data = tf.gather(data[0], idx)
+        weights = tf.gather(data[1], idx)[:, None]
         p_h_data = hidden_probabilities(params, v_data)
         cd_steps = tf.cast(hyper[9], "int32")
         if persistent:
@@ -575,30 +669,34 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
             _, _, h = gibbs_steps(params, h, cd_steps - 1, step_seed)
             v_model = visible_means(params, h)
             p_h_model = hidden_probabilities(params, v_model)
+        # A chain started from a row counts as much as the row; a persistent
+        # chain belongs to no row.
+        model_weights = tf.ones_like(p_h_model[:, :1]) if persistent else weights
         n_data = tf.cast(tf.shape(v_data)[0], _FLOAT)
         n_model = tf.cast(tf.shape(v_model)[0], _FLOAT)
         alpha = tf.cast(hyper[2], _FLOAT)
         # Descent directions: minus the CD estimate of the log-likelihood's gradient.
         grads = (
-            tf.matmul(v_model, p_h_model, transpose_a=True) / n_model
-            - tf.matmul(v_data, p_h_data, transpose_a=True) / n_data
+            tf.matmul(v_model * model_weights, p_h_model, transpose_a=True) / n_model
+            - tf.matmul(v_data * weights, p_h_data, transpose_a=True) / n_data
             + alpha * kernel / n_data,
-            tf.reduce_mean(p_h_model, 0) - tf.reduce_mean(p_h_data, 0),
-            tf.reduce_mean(v_model, 0) - tf.reduce_mean(v_data, 0),
+            tf.reduce_mean(p_h_model * model_weights, 0) - tf.reduce_mean(p_h_data * weights, 0),
+            tf.reduce_mean(v_model * model_weights, 0) - tf.reduce_mean(v_data * weights, 0),
         )
         reconstruction = visible_means(params, p_h_data)
-        return tf.reduce_mean(tf.square(v_data - reconstruction)), grads, state
+        errors = tf.reduce_mean(tf.square(v_data - reconstruction), 1, keepdims=True)
+        return tf.reduce_mean(errors * weights), grads, state
 
     def validation_score(params, validation):
-        (x_val,) = validation
+        x_val, weights = validation
         reconstruction = visible_means(params, hidden_probabilities(params, x_val))
-        return -tf.reduce_mean(tf.square(x_val - reconstruction))
+        return -_weighted_mean(tf.reduce_mean(tf.square(x_val - reconstruction), 1), weights)
 
     matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
     return _whole_stage_loop(
         [matrix, vector, vector],
-        (matrix,),
-        (matrix,),
+        (matrix, vector),
+        (matrix, vector),
         batch_gradients,
         validation_score,
         optimizer,

@@ -14,7 +14,9 @@ from ._scaling import Scaling
 from ._stages import training_score
 
 
-def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_outputs):
+def grow_supervised(
+    runner, layers, head, x, target, validation, *, widths, n_outputs, sample_weight=None
+):
     """Supervised greedy growth (Bengio et al., 2007).
 
     Stage ``k`` trains a new hidden layer ``k`` on the features that the frozen
@@ -33,11 +35,13 @@ def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_ou
     target : ndarray of shape (n_samples,)
         Class indices.
     validation : tuple or None
-        ``(x_val, target_val)`` for early stopping.
+        ``(x_val, target_val, weight_val)`` for early stopping.
     widths : tuple of int
         Widths of every hidden layer of the grown stack.
     n_outputs : int
         Number of classes.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the rows of ``x``.
 
     Yields
     ------
@@ -61,7 +65,8 @@ def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_ou
             loss="softmax",
             kind="greedy",
             depth=depth,
-            validation=None if validation is None else (val_features, validation[1]),
+            sample_weight=sample_weight,
+            validation=None if validation is None else (val_features, *validation[1:]),
         )
         yield depth, layer, head
         features = hidden_features([layer], features, activation)
@@ -70,7 +75,17 @@ def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_ou
 
 
 def grow_autoencoder(
-    runner, layers, top, x, validation, *, widths, reconstruct, masking_noise, gaussian_noise
+    runner,
+    layers,
+    top,
+    x,
+    validation,
+    *,
+    widths,
+    reconstruct,
+    masking_noise,
+    gaussian_noise,
+    sample_weight=None,
 ):
     """Unsupervised greedy growth of a stacked (denoising) autoencoder.
 
@@ -95,11 +110,13 @@ def grow_autoencoder(
         With ``reconstruct="input"``, the output layer of the last trained stage.
     x : ndarray of shape (n_samples, n_features)
     validation : tuple or None
-        ``(x_val, None)`` for early stopping.
+        ``(x_val, None, weight_val)`` for early stopping.
     widths : tuple of int
     reconstruct : {"input", "previous"}
     masking_noise, gaussian_noise : float
         Corruption of each stage's input (Vincent et al., 2008).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the rows of ``x``, in the losses and the standardizations.
 
     Yields
     ------
@@ -109,17 +126,17 @@ def grow_autoencoder(
     """
     activation = runner.estimator.activation
     features = hidden_features(layers, x, activation)
-    x_val = None if validation is None else validation[0]
+    x_val, val_weight = (None, None) if validation is None else (validation[0], validation[2])
     val_features = None if x_val is None else hidden_features(layers, x_val, activation)
     reconstruct_input = reconstruct == "input"
     if reconstruct_input:
-        target_scaling = Scaling(x)
+        target_scaling = Scaling(x, sample_weight)
         scaled_target = target_scaling(x)
         scaled_val_target = None if x_val is None else target_scaling(x_val)
         if top is not None:
             top = target_scaling.unfold_output(top)
     for depth in range(len(layers) + 1, len(widths) + 1):
-        input_scaling = Scaling(features)
+        input_scaling = Scaling(features, sample_weight)
         stage_x = input_scaling(features)
         stage_val_x = None if x_val is None else input_scaling(val_features)
         layer = runner.new_layer(features.shape[1], widths[depth - 1], "autoencoder", depth)
@@ -153,10 +170,13 @@ def grow_autoencoder(
             loss="mse",
             kind="autoencoder",
             depth=depth,
-            validation=None if x_val is None else (stage_val_x, val_goal),
+            sample_weight=sample_weight,
+            validation=None if x_val is None else (stage_val_x, val_goal, val_weight),
             # Recorded in the data's own units, as `score` reports it.
             score=lambda trained, unfold=unfold, features=features, raw_goal=raw_goal: (
-                training_score(unfold(trained), features, raw_goal, "mse", activation)
+                training_score(
+                    unfold(trained), features, raw_goal, "mse", activation, sample_weight
+                )
             ),
             masking_noise=masking_noise,
             gaussian_noise=gaussian_noise,
@@ -174,7 +194,7 @@ def grow_autoencoder(
 RBM_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.01}}
 
 
-def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
+def grow_rbm(runner, layers, x, validation, *, widths, visible_units, sample_weight=None):
     """Greedy growth of a stack of restricted Boltzmann machines (Hinton, Osindero
     & Teh, 2006): a deep belief network's pretraining.
 
@@ -192,11 +212,13 @@ def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
     layers : list of (kernel, bias)
         Up passes of the RBMs already trained (a warm start); they stay frozen.
     x : ndarray of shape (n_samples, n_features)
-    validation : ndarray or None
-        Held-out rows of ``x`` for early stopping.
+    validation : tuple or None
+        ``(x_val, None, weight_val)``: held-out rows of ``x`` for early stopping.
     widths : tuple of int
     visible_units : {"bernoulli", "gaussian"}
         The first RBM's visible units.
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of the rows of ``x``.
 
     Yields
     ------
@@ -205,19 +227,22 @@ def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
         the same weights, its up pass (visible to hidden) and down pass.
     """
     features = hidden_features(layers, x, "sigmoid")
-    val_features = None if validation is None else hidden_features(layers, validation, "sigmoid")
+    val_features = (
+        None if validation is None else hidden_features(layers, validation[0], "sigmoid")
+    )
     for depth in range(len(layers) + 1, len(widths) + 1):
         units = visible_units if depth == 1 else "bernoulli"
         kernel, hidden_bias = runner.new_layer(
             features.shape[1], widths[depth - 1], "rbm", depth, initializer=RBM_INITIALIZER
         )
         up, down = runner.train_rbm(
-            (kernel, hidden_bias, _initial_visible_bias(features, units)),
+            (kernel, hidden_bias, _initial_visible_bias(features, units, sample_weight)),
             features,
             visible_units=units,
             kind="rbm",
             depth=depth,
-            validation=val_features,
+            sample_weight=sample_weight,
+            validation=None if validation is None else (val_features, None, validation[2]),
         )
         yield depth, up, down
         features = hidden_features([up], features, "sigmoid")
@@ -225,8 +250,8 @@ def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
             val_features = hidden_features([up], val_features, "sigmoid")
 
 
-def _initial_visible_bias(values, units):
-    mean = values.mean(axis=0)
+def _initial_visible_bias(values, units, sample_weight):
+    mean = np.average(values, axis=0, weights=sample_weight)
     if units == "gaussian":
         return mean.astype(np.float32)
     # A unit always off (or on) in the data gets a large finite bias, not infinity.

@@ -16,7 +16,13 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import FLOAT_DTYPES, BaseGreedyClassifier, coefs_and_intercepts, staged_method
+from ._base import (
+    FLOAT_DTYPES,
+    BaseGreedyClassifier,
+    coefs_and_intercepts,
+    staged_method,
+    validated_weights,
+)
 from ._compat import Interval, _safe_indexing, validate_data
 from ._engine import hidden_features
 from ._greedy import grow_randomly
@@ -62,16 +68,20 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             getattr(self, self._stack_attribute) is not None or self.mode == "end_to_end"
         )
 
-    def _validate_fit_data(self, X, y, warm):
-        """``X``, which rows are labelled, their class indices, and the classes."""
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """``X``, which rows are labelled, their class indices, the classes and
+        the weights of the rows of ``X``."""
         X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        sample_weight = validated_weights(sample_weight, X)
         labelled = self._labelled_rows(y)
         # Checked on the labelled rows only: string labels with unlabelled rows are an
         # object array mixing strings and -1, which is no classification target as a whole.
         check_classification_targets(y[labelled])
         n_unlabelled = len(y) - int(labelled.sum())
         note = "" if n_unlabelled == 0 else _unlabelled_note(self.unlabelled_marker)
-        classes, y_encoded = self._encode_labels(y[labelled], warm, note)
+        classes, y_encoded = self._encode_labels(
+            y[labelled], warm, note, None if sample_weight is None else sample_weight[labelled]
+        )
         if self.verbose and self.unlabelled_marker is not None:
             print(
                 f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
@@ -79,7 +89,7 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
                 "leaves them out.",
                 flush=True,
             )
-        return X, labelled, y_encoded, classes
+        return X, labelled, y_encoded, classes, sample_weight
 
     def _labelled_rows(self, y):
         """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
@@ -155,15 +165,33 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             return [self._stack_kind, "head"]
         return [self._stack_kind]
 
+    def _labelled_split(self, data, runner):
+        """The labelled rows' ``x_train, y_train, weight_train, validation``."""
+        X, labelled, y, _, sample_weight = data
+        return runner.split(
+            X[labelled],
+            y,
+            "labelled rows",
+            stratify=True,
+            sample_weight=None if sample_weight is None else sample_weight[labelled],
+        )
+
     def _fit_stages(self, data, widths, runner, warm):
-        X, labelled, y, classes = data
-        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
+        X, labelled, y, classes, sample_weight = data
+        X_train, y_train, weight_train, _ = self._labelled_split(data, runner)
         if self.mode == "end_to_end":
             stack, heads = None, []
             layers = grow_randomly(runner, [], widths, X.shape[1])
             head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
         else:
-            stack, heads = self._pretrain(X, X_train, y_train, len(classes), widths, runner, warm)
+            stack, heads = self._pretrain(
+                (X, sample_weight),
+                (X_train, y_train, weight_train),
+                len(classes),
+                widths,
+                runner,
+                warm,
+            )
             layers, head = stack._encoder_layers(), heads[-1]
         staged = self.staged_heads and stack is not None
         fitted = {
@@ -186,9 +214,10 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
         ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
         """
-        X, labelled, y, _ = data
-        X_train, y_train, validation = runner.split(X[labelled], y, "labelled rows", stratify=True)
-        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        X_train, y_train, weight_train, validation = self._labelled_split(data, runner)
+        network = self._train_jointly(
+            runner, network, X_train, y_train, "softmax", validation, weight_train
+        )
         return coefs_and_intercepts(network)
 
     def _state_at_depth(self, depth):
@@ -214,10 +243,16 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
             "_staged_heads": heads,
         }
 
-    def _pretrain(self, X, X_train, y_train, n_classes, widths, runner, warm):
-        """Grow the stack on every row of X, with a head on the labelled rows'
-        codes after each stage that has one; returns the fitted stack and the
-        heads."""
+    def _pretrain(self, rows, labelled_rows, n_classes, widths, runner, warm):
+        """Grow the stack on every row, with a head on the labelled rows' codes
+        after each stage that has one; returns the fitted stack and the heads.
+
+        ``rows`` is ``(X, sample_weight)``, every row; ``labelled_rows`` is
+        ``(X_train, y_train, weight_train)``, the labelled rows the heads are
+        solved on.
+        """
+        X, sample_weight = rows
+        X_train, y_train, weight_train = labelled_rows
         stack = self._stack(runner.seed, warm)
         encoder = stack._encoder_layers() if warm else []
         codes = hidden_features(encoder, X_train, self.activation)
@@ -234,11 +269,12 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
                         n_classes,
                         kind="head",
                         depth=depth,
+                        sample_weight=weight_train,
                         standardize=self._standardized_heads,
                     )
                 )
 
-        data = stack._validate_fit_data(X, None, warm)
+        data = stack._validate_fit_data(X, None, warm, sample_weight)
         fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
         records = [record for record in runner.history if record["kind"] == self._stack_kind]
         stack._set_fitted(

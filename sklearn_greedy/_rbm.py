@@ -17,6 +17,7 @@ from ._base import (
     coefs_and_intercepts,
     keras_dense_stack,
     staged_method,
+    validated_weights,
 )
 from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
@@ -367,7 +368,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             rate *= min(self.batch_size, _AUTO_LARGEST_BATCH) / _AUTO_BATCH_SIZE
         return BaseGreedyNetwork._training_config(self, finetune, learning_rate=rate)
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, sample_weight=None):
         """Train the RBMs one at a time, from the bottom up.
 
         Parameters
@@ -377,24 +378,32 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             Gaussian ones. Sparse matrices are not supported.
         y : None
             Ignored.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in the data's statistics of contrastive
+            divergence: a weight of ``k`` counts a row as ``k`` copies of it.
+            ``None``: every row weighs 1.
 
         Returns
         -------
         self : object
             The fitted stack.
         """
-        return self._fit(X)
+        return self._fit(X, sample_weight=sample_weight)
 
-    def _validate_fit_data(self, X, y, warm):
-        return validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        return X, validated_weights(sample_weight, X)
 
     def _stage_kinds(self, depth):
         return ["rbm"]
 
-    def _fit_stages(self, X, widths, runner, warm, after_stage=None):
+    def _fit_stages(self, data, widths, runner, warm, after_stage=None):
         """Train the planned stages; ``after_stage(depth, layer)``, if given, is
         called after each greedy stage (the classifier solves its heads there)."""
-        X_train, _, validation = runner.split(X, None, "rows")
+        X, sample_weight = data
+        X_train, _, weight_train, validation = runner.split(
+            X, None, "rows", sample_weight=sample_weight
+        )
         layers, decoder, staged_layers, staged_decoders = [], [], [], []
         if warm:
             layers, decoder = self._encoder_layers(), self._decoder_layers()
@@ -408,9 +417,10 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
                 runner,
                 layers,
                 X_train,
-                None if validation is None else validation[0],
+                validation,
                 widths=widths,
                 visible_units=self.visible_units,
+                sample_weight=weight_train,
             )
             for depth, up, down in growth:
                 layers, decoder = [*layers, up], [down, *decoder]
@@ -427,11 +437,14 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             "_staged_decoders": staged_decoders,
         }
         if self.mode != "frozen":
-            fitted.update(self._joint_stage(X, runner, [*layers, *decoder]))
+            fitted.update(self._joint_stage(data, runner, [*layers, *decoder]))
         return fitted
 
-    def _joint_stage(self, X, runner, network):
-        X_train, _, validation = runner.split(X, None, "rows")
+    def _joint_stage(self, data, runner, network):
+        X, sample_weight = data
+        X_train, _, weight_train, validation = runner.split(
+            X, None, "rows", sample_weight=sample_weight
+        )
         network = self._train_jointly(
             runner,
             network,
@@ -439,7 +452,8 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             X_train,
             "sigmoid" if self.visible_units == "bernoulli" else "mse",
             # The held-out rows are their own reconstruction targets.
-            None if validation is None else (validation[0], validation[0]),
+            None if validation is None else (validation[0], validation[0], validation[2]),
+            weight_train,
         )
         return {
             **coefs_and_intercepts(network[: self.n_layers]),
@@ -877,7 +891,7 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
         self.unlabelled_marker = unlabelled_marker
         self.head_max_iter = head_max_iter
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Pretrain the RBMs on every row, then train the head (and fine-tune).
 
         Parameters
@@ -889,10 +903,14 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
         y : array-like of shape (n_samples,)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
             unlabelled row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row, labelled or not, in every stage: the RBMs'
+            statistics, the head's loss and the fine-tuning's. A weight of ``k``
+            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight)

@@ -9,11 +9,16 @@ import numpy as np
 
 
 class Scaling:
-    """Standardization of a stage's input or target, and its folding into weights."""
+    """Standardization of a stage's input or target, and its folding into weights.
 
-    def __init__(self, values):
-        self.mean = values.mean(axis=0)
-        scale = values.std(axis=0)
+    The mean and standard deviation are those of the rows weighted by
+    ``sample_weight``, if given: those of the rows repeated as often as their
+    integer weights say.
+    """
+
+    def __init__(self, values, sample_weight=None):
+        self.mean = np.average(values, axis=0, weights=sample_weight).astype(values.dtype)
+        scale = np.sqrt(np.average((values - self.mean) ** 2, axis=0, weights=sample_weight))
         # A constant column (a dead unit below, say) stays constant, centred at 0.
         self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
 

@@ -113,27 +113,32 @@ class StageRunner:
             )
         return initial_layer(n_in, n_out, initializer, self.seed_for(kind, depth, purpose))
 
-    def split(self, x, target, name, stratify=False):
+    def split(self, x, target, name, stratify=False, sample_weight=None):
         """Hold out ``validation_fraction`` of the rows when early stopping.
 
-        Returns ``x_train, target_train, validation``, with ``validation`` None
-        unless early stopping. ``name`` tells apart the splits of different row
-        sets in one fit (all rows, labelled rows).
+        Returns ``x_train, target_train, weight_train, validation``, with
+        ``validation`` None unless early stopping, else ``(x_val, target_val,
+        weight_val)``: the held-out rows keep their weights, which weigh their
+        score. ``target`` and ``sample_weight`` may be None, and so are their
+        parts then. ``name`` tells apart the splits of different row sets in one
+        fit (all rows, labelled rows).
         """
         if not self.estimator.early_stopping:
-            return x, target, None
-        arrays = [x] if target is None else [x, target]
+            return x, target, sample_weight, None
+        arrays = {"x": x, "target": target, "weight": sample_weight}
+        given = [key for key, array in arrays.items() if array is not None]
         # A class with a single row cannot be on both sides of a stratified split.
         stratify = stratify and np.bincount(target).min() >= 2
         parts = train_test_split(
-            *arrays,
+            *(arrays[key] for key in given),
             test_size=self.estimator.validation_fraction,
             stratify=target if stratify else None,
             random_state=self.seed_for("validation", 0, name),
         )
-        if target is None:
-            return parts[0], None, (parts[1], None)
-        return parts[0], parts[2], (parts[1], parts[3])
+        train, held_out = dict.fromkeys(arrays), dict.fromkeys(arrays)
+        for i, array_name in enumerate(given):
+            train[array_name], held_out[array_name] = parts[2 * i], parts[2 * i + 1]
+        return (*train.values(), tuple(held_out.values()))
 
     def _next_stage(self, kind, depth):
         """Check that stage ``(kind, depth)`` is the next planned one; its number."""
@@ -152,6 +157,7 @@ class StageRunner:
         kind,
         depth,
         finetune=False,
+        sample_weight=None,
         validation=None,
         score=None,
         **noise,
@@ -171,8 +177,10 @@ class StageRunner:
             Number of hidden layers below the stage's top.
         finetune : bool
             Train with the fine-tuning epochs and learning rate.
+        sample_weight : ndarray of shape (n_samples,), optional
+            Weights of the rows of ``x`` in the loss.
         validation : tuple, optional
-            ``(x_val, target_val)`` for early stopping.
+            ``(x_val, target_val[, weight_val])`` for early stopping.
         score : callable, optional
             Maps the trained layers to the record's score, higher is better; by
             default training accuracy or minus the MSE on ``(x, target)``.
@@ -191,11 +199,14 @@ class StageRunner:
             loss=loss,
             config=config,
             seed=self.seed_for(kind, depth, "train"),
+            sample_weight=sample_weight,
             validation=validation,
             **noise,
         )
         if score is None:
-            score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
+            score = lambda trained: training_score(  # noqa: E731
+                trained, x, target, loss, estimator.activation, sample_weight
+            )
         return self._record(result, number, kind, depth, finetune, score, loss)
 
     def _check_batch_size(self, config, n_rows, number, kind, depth):
@@ -207,7 +218,9 @@ class StageRunner:
                 "rows of each stage. This warning is given once per fit."
             )
 
-    def train_rbm(self, rbm, x, *, visible_units, kind, depth, validation=None):
+    def train_rbm(
+        self, rbm, x, *, visible_units, kind, depth, sample_weight=None, validation=None
+    ):
         """Stage ``(kind, depth)``: a restricted Boltzmann machine on ``x``.
 
         Trained by contrastive divergence with the estimator's ``cd_steps`` and
@@ -223,8 +236,11 @@ class StageRunner:
         visible_units : {"bernoulli", "gaussian"}
         kind : str
         depth : int
-        validation : ndarray, optional
-            Held-out rows of the visible units, for early stopping.
+        sample_weight : ndarray of shape (n_samples,), optional
+            Weights of the rows of ``x``.
+        validation : tuple, optional
+            ``(x_val, None, weight_val)``, held-out rows of the visible units and
+            their weights (or None), for early stopping.
 
         Returns
         -------
@@ -244,13 +260,16 @@ class StageRunner:
             persistent=bool(estimator.persistent),
             config=config,
             seed=self.seed_for(kind, depth, "train"),
-            validation=validation,
+            sample_weight=sample_weight,
+            validation=None if validation is None else validation[0],
+            validation_weight=None if validation is None else validation[2],
         )
         output = "linear" if visible_units == "gaussian" else "sigmoid"
 
         def score(trained):
             reconstruction = network_outputs(trained, x, "sigmoid", output)
-            return -float(np.mean((reconstruction - x) ** 2))
+            errors = np.mean((reconstruction - x) ** 2, axis=1)
+            return -float(np.average(errors, weights=sample_weight))
 
         # As BernoulliRBM, no ConvergenceWarning: contrastive divergence has no
         # objective whose convergence the recorded loss would show.
@@ -259,12 +278,23 @@ class StageRunner:
         )
 
     def train_semi_supervised(
-        self, layers, x, x_labelled, y_labelled, *, n_encoder_layers, validation=None, **noise
+        self,
+        layers,
+        x,
+        x_labelled,
+        y_labelled,
+        *,
+        n_encoder_layers,
+        sample_weight=None,
+        labelled_weight=None,
+        validation=None,
+        **noise,
     ):
         """The ``"finetune"`` stage on labelled and unlabelled rows at once.
 
         ``layers`` are the encoder's, the head and the decoder; see
-        `sklearn_greedy._engine.train_semi_supervised` for the joint loss.
+        `sklearn_greedy._engine.train_semi_supervised` for the joint loss and
+        the weights of the rows of ``x`` and ``x_labelled``.
         """
         estimator = self.estimator
         number = self._next_stage("finetune", n_encoder_layers)
@@ -279,17 +309,23 @@ class StageRunner:
             seed=self.seed_for("finetune", n_encoder_layers, "train"),
             reconstruction_weight=float(estimator.reconstruction_weight),
             entropy_weight=float(estimator.entropy_weight),
+            sample_weight=sample_weight,
+            labelled_weight=labelled_weight,
             validation=validation,
             **noise,
         )
         network = result.layers[: n_encoder_layers + 1]
 
         def score(trained):
-            return training_score(network, x_labelled, y_labelled, "softmax", estimator.activation)
+            return training_score(
+                network, x_labelled, y_labelled, "softmax", estimator.activation, labelled_weight
+            )
 
         return self._record(result, number, "finetune", n_encoder_layers, True, score, "softmax")
 
-    def solve_head(self, x, target, n_classes, *, kind, depth, standardize=True):
+    def solve_head(
+        self, x, target, n_classes, *, kind, depth, sample_weight=None, standardize=True
+    ):
         """Stage ``(kind, depth)``: a softmax layer on fixed features, solved.
 
         On frozen features the head is a convex softmax regression, so it is solved
@@ -297,7 +333,8 @@ class StageRunner:
         tolerance, within ``head_max_iter`` iterations, on the standardized
         features (on the features as they are, with ``standardize=False``), with
         the networks' L2 penalty ``alpha`` (mean cross-entropy plus
-        ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
+        ``alpha / (2 n) * ||W||^2``; with ``sample_weight``, the weighted mean
+        and ``n`` the weights' sum), not stepped for a number of epochs.
         """
         estimator = self.estimator
         number = self._next_stage(kind, depth)
@@ -308,10 +345,10 @@ class StageRunner:
         )
         # L-BFGS converges in far fewer iterations on standardized features; the
         # scaling is folded into the head afterwards, which acts on raw features.
-        scaling = Scaling(x) if standardize else None
+        scaling = Scaling(x, sample_weight) if standardize else None
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(x if scaling is None else scaling(x), target)
+            solver.fit(x if scaling is None else scaling(x), target, sample_weight=sample_weight)
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
                 f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
@@ -323,7 +360,11 @@ class StageRunner:
         if scaling is not None:
             head = scaling.fold_input(head)
         logits = x @ head[0] + head[1]
-        loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
+        total_weight = len(x) if sample_weight is None else float(np.sum(sample_weight))
+        loss = (
+            _cross_entropy(logits, target, sample_weight)
+            + 0.5 * alpha * float(np.sum(head[0] ** 2)) / total_weight
+        )
         result = StageResult(
             layers=[head],
             loss_curve=[loss],
@@ -332,7 +373,9 @@ class StageRunner:
             diverged=False,
             seconds=time.perf_counter() - start,
         )
-        score = lambda trained: training_score(trained, x, target, "softmax", estimator.activation)  # noqa: E731
+        score = lambda trained: training_score(  # noqa: E731
+            trained, x, target, "softmax", estimator.activation, sample_weight
+        )
         return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
 
     def _record(
@@ -476,18 +519,19 @@ def _softmax_layer(solver, n_classes, dtype):
     return (kernel, bias)
 
 
-def _cross_entropy(logits, target):
+def _cross_entropy(logits, target, sample_weight=None):
     logits = logits - logits.max(axis=1, keepdims=True)
     log_proba = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
-    return -float(np.mean(log_proba[np.arange(len(target)), target]))
+    return -float(np.average(log_proba[np.arange(len(target)), target], weights=sample_weight))
 
 
-def training_score(layers, x, target, loss, activation):
+def training_score(layers, x, target, loss, activation, sample_weight=None):
     """A stage's score on its training rows: accuracy, or minus the MSE (of the
-    probabilities, for ``loss="sigmoid"``)."""
+    probabilities, for ``loss="sigmoid"``), weighted by ``sample_weight``."""
     out = dense_forward(layers, x, activation)
     if loss == "softmax":
-        return float(np.mean(np.argmax(out, axis=1) == target))
+        return float(np.average(np.argmax(out, axis=1) == target, weights=sample_weight))
     if loss == "sigmoid":
         out = expit(out)
-    return -float(np.mean((out - target) ** 2))
+    errors = np.mean((out - target) ** 2, axis=1)
+    return -float(np.average(errors, weights=sample_weight))

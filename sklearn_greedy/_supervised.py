@@ -197,7 +197,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             verbose=verbose,
         )
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.
 
         Parameters
@@ -206,20 +206,28 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
             Training data. Sparse matrices are not supported.
         y : array-like of shape (n_samples,)
             Class labels: integers, strings, or any two or more values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in every stage's loss, as in
+            `~sklearn.neural_network.MLPClassifier`: a weight of ``k`` counts a
+            row as ``k`` copies of it. The rows held out for early stopping keep
+            their weights, which weigh the validation accuracy. ``None``: every
+            row weighs 1.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight)
 
     def _stage_kinds(self, depth):
         return ["greedy"]
 
     def _fit_stages(self, data, widths, runner, warm):
-        X, y, classes = data
-        X_train, y_train, validation = runner.split(X, y, "rows", stratify=True)
+        X, y, classes, sample_weight = data
+        X_train, y_train, weight_train, validation = runner.split(
+            X, y, "rows", stratify=True, sample_weight=sample_weight
+        )
         layers, head, staged_layers, staged_heads = [], None, [], []
         if warm:
             *layers, head = self._network()
@@ -238,6 +246,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
                 validation,
                 widths=widths,
                 n_outputs=len(classes),
+                sample_weight=weight_train,
             )
             for _, layer, head in growth:
                 layers = [*layers, layer]
@@ -254,9 +263,13 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         return fitted
 
     def _joint_stage(self, data, runner, network):
-        X, y, _ = data
-        X_train, y_train, validation = runner.split(X, y, "rows", stratify=True)
-        network = self._train_jointly(runner, network, X_train, y_train, "softmax", validation)
+        X, y, _, sample_weight = data
+        X_train, y_train, weight_train, validation = runner.split(
+            X, y, "rows", stratify=True, sample_weight=sample_weight
+        )
+        network = self._train_jointly(
+            runner, network, X_train, y_train, "softmax", validation, weight_train
+        )
         return coefs_and_intercepts(network)
 
     def _state_at_depth(self, depth):
