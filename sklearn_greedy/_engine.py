@@ -186,24 +186,27 @@ def train_semi_supervised(
     config,
     seed,
     reconstruction_weight,
-    entropy_weight,
+    entropy_weight=0.0,
+    loss="softmax",
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
 ):
-    """Train encoder, softmax head and decoder jointly on labelled and unlabelled rows.
+    """Train encoder, head and decoder jointly on labelled and unlabelled rows.
 
     Each step takes a mini-batch of ``x`` (every row, in a shuffled order per
     epoch) and as many labelled rows drawn at random, and minimises
 
-    cross-entropy(labelled rows)
+    supervised loss(labelled rows)
     + ``reconstruction_weight`` * squared error of the decoder's reconstruction
       of the mini-batch from its (corrupted) code
     + ``entropy_weight`` * entropy of the head's prediction on the mini-batch,
 
     the joint objective of Ranzato & Szummer (2008) and of the ladder network's
     top layer (Rasmus et al., 2015), with Grandvalet & Bengio's (2005) entropy
-    minimisation.
+    minimisation. The supervised loss is the cross-entropy of a softmax head
+    (``loss="softmax"``) or the squared error of a linear head (``loss="mse"``,
+    a regressor's, which has no entropy term).
 
     Parameters
     ----------
@@ -213,14 +216,17 @@ def train_semi_supervised(
     x : ndarray of shape (n_samples, n_features)
         Every training row, labelled or not.
     x_labelled, y_labelled : ndarray
-        The labelled rows and their class indices.
+        The labelled rows, and their class indices (``"softmax"``) or target
+        values of shape (n_labelled, n_outputs) (``"mse"``).
     n_encoder_layers : int
     activation : str
     config : TrainingConfig
     seed : int
     reconstruction_weight, entropy_weight : float
+    loss : {"softmax", "mse"}
     validation : tuple of (x_val, y_val), optional
-        Held-out labelled rows, scored by accuracy each epoch when early stopping.
+        Held-out labelled rows, scored each epoch when early stopping: by
+        accuracy, or by minus the mean squared error.
     masking_noise, gaussian_noise : float
         Corruption of the mini-batch of ``x`` before it is encoded.
 
@@ -231,10 +237,13 @@ def train_semi_supervised(
     _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
+    if loss == "mse" and entropy_weight:
+        raise ValueError("The entropy term needs class probabilities: loss='softmax'.")
     loop = _compiled_semi_supervised_loop(
         n_encoder_layers,
         len(layers) - n_encoder_layers - 1,
         activation,
+        loss,
         config.optimizer,
         corrupt,
         early_stopping,
@@ -242,15 +251,19 @@ def train_semi_supervised(
     if validation is None:
         validation = (x_labelled[:0], y_labelled[:0])
     hyper = _hyperparameters(config, masking_noise, gaussian_noise)
+    target_dtype = "int32" if loss == "softmax" else _FLOAT
     return _run(
         loop,
         layers,
         (
             tf.constant(x, dtype=_FLOAT),
             tf.constant(x_labelled, dtype=_FLOAT),
-            tf.constant(y_labelled, dtype="int32"),
+            tf.constant(y_labelled, dtype=target_dtype),
         ),
-        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype="int32")),
+        (
+            tf.constant(validation[0], dtype=_FLOAT),
+            tf.constant(validation[1], dtype=target_dtype),
+        ),
         tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
         seed,
         early_stopping,
@@ -467,7 +480,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
 @cache
 def _compiled_semi_supervised_loop(
-    n_encoder, n_decoder, activation, optimizer, corrupt, early_stopping
+    n_encoder, n_decoder, activation, loss, optimizer, corrupt, early_stopping
 ):
     """The joint loop of `train_semi_supervised`, traced once per kind."""
     keras, tf = keras_and_tensorflow()
@@ -493,23 +506,30 @@ def _compiled_semi_supervised_loop(
             mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
             xb_in = _corrupted(xb, step_seed, mask_rate, noise_std)
             xl = _corrupted(xl, step_seed + 4, mask_rate, noise_std)
-        supervised = _cross_entropy(head(params, encode(params, xl)), tf.gather(y_labelled, drawn))
+        out, yl = head(params, encode(params, xl)), tf.gather(y_labelled, drawn)
         codes = encode(params, xb_in)
         reconstruction = _dense_stack(params, codes, n_encoder + 1, n_decoder, act, True)
         reconstruction_error = ops.mean(ops.square(ops.subtract(reconstruction, xb)))
+        if loss == "mse":
+            supervised = ops.mean(ops.square(ops.subtract(out, yl)))
+            return supervised + tf.cast(hyper[9], _FLOAT) * reconstruction_error
         log_proba = ops.log_softmax(head(params, codes), axis=1)
         entropy = -ops.mean(ops.sum(ops.exp(log_proba) * log_proba, axis=1))
         return (
-            supervised
+            _cross_entropy(out, yl)
             + tf.cast(hyper[9], _FLOAT) * reconstruction_error
             + tf.cast(hyper[10], _FLOAT) * entropy
         )
 
     def validation_score(params, validation):
         x_val, y_val = validation
-        return _accuracy(head(params, encode(params, x_val)), y_val)
+        out = head(params, encode(params, x_val))
+        if loss == "mse":
+            return -ops.mean(ops.square(ops.subtract(out, y_val)))
+        return _accuracy(out, y_val)
 
-    matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
+    matrix = tf.TensorSpec([None, None], _FLOAT)
+    labels = tf.TensorSpec([None], "int32") if loss == "softmax" else matrix
     return _whole_stage_loop(
         _layer_specs(n_encoder + 1 + n_decoder),
         (matrix, matrix, labels),

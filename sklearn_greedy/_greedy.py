@@ -14,7 +14,9 @@ from ._scaling import Scaling
 from ._stages import training_score
 
 
-def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_outputs):
+def grow_supervised(
+    runner, layers, head, x, target, validation, *, widths, n_outputs, loss="softmax"
+):
     """Supervised greedy growth (Bengio et al., 2007).
 
     Stage ``k`` trains a new hidden layer ``k`` on the features that the frozen
@@ -30,14 +32,17 @@ def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_ou
     head : (kernel, bias) or None
         Output layer of the last trained stage, carried into the next one.
     x : ndarray of shape (n_samples, n_features)
-    target : ndarray of shape (n_samples,)
-        Class indices.
+    target : ndarray
+        Class indices, a 0/1 indicator matrix, or (standardized) values: what
+        ``loss`` takes.
     validation : tuple or None
         ``(x_val, target_val)`` for early stopping.
     widths : tuple of int
         Widths of every hidden layer of the grown stack.
     n_outputs : int
-        Number of classes.
+        Width of the output layer (the number of classes, labels or outputs).
+    loss : {"softmax", "sigmoid", "mse"}
+        The output layer's loss (`sklearn_greedy._engine.train_stage`).
 
     Yields
     ------
@@ -58,7 +63,7 @@ def grow_supervised(runner, layers, head, x, target, validation, *, widths, n_ou
             [layer, head],
             features,
             target,
-            loss="softmax",
+            loss=loss,
             kind="greedy",
             depth=depth,
             validation=None if validation is None else (val_features, validation[1]),

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
@@ -37,6 +37,9 @@ OUTPUT_INITIALIZER = "glorot_uniform"
 SEED_HIGH = np.iinfo(np.int32).max
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+# The kinds of the unsupervised stages, whose score is a reconstruction's.
+STACK_KINDS = ("autoencoder", "rbm")
 
 
 def fit_seed(random_state):
@@ -259,12 +262,23 @@ class StageRunner:
         )
 
     def train_semi_supervised(
-        self, layers, x, x_labelled, y_labelled, *, n_encoder_layers, validation=None, **noise
+        self,
+        layers,
+        x,
+        x_labelled,
+        y_labelled,
+        *,
+        n_encoder_layers,
+        loss="softmax",
+        validation=None,
+        **noise,
     ):
         """The ``"finetune"`` stage on labelled and unlabelled rows at once.
 
         ``layers`` are the encoder's, the head and the decoder; see
-        `sklearn_greedy._engine.train_semi_supervised` for the joint loss.
+        `sklearn_greedy._engine.train_semi_supervised` for the joint loss, the
+        cross-entropy of a softmax head (``loss="softmax"``, with the estimator's
+        ``entropy_weight``) or the squared error of a linear one (``"mse"``).
         """
         estimator = self.estimator
         number = self._next_stage("finetune", n_encoder_layers)
@@ -278,62 +292,75 @@ class StageRunner:
             config=estimator._training_config(finetune=True),
             seed=self.seed_for("finetune", n_encoder_layers, "train"),
             reconstruction_weight=float(estimator.reconstruction_weight),
-            entropy_weight=float(estimator.entropy_weight),
+            entropy_weight=float(estimator.entropy_weight) if loss == "softmax" else 0.0,
+            loss=loss,
             validation=validation,
             **noise,
         )
         network = result.layers[: n_encoder_layers + 1]
 
         def score(trained):
-            return training_score(network, x_labelled, y_labelled, "softmax", estimator.activation)
+            return training_score(network, x_labelled, y_labelled, loss, estimator.activation)
 
-        return self._record(result, number, "finetune", n_encoder_layers, True, score, "softmax")
+        return self._record(result, number, "finetune", n_encoder_layers, True, score, loss)
 
-    def solve_head(self, x, target, n_classes, *, kind, depth, standardize=True):
-        """Stage ``(kind, depth)``: a softmax layer on fixed features, solved.
+    def solve_head(self, x, target, n_outputs, *, kind, depth, loss="softmax", standardize=True):
+        """Stage ``(kind, depth)``: an output layer on fixed features, solved.
 
-        On frozen features the head is a convex softmax regression, so it is solved
-        as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
-        tolerance, within ``head_max_iter`` iterations, on the standardized
-        features (on the features as they are, with ``standardize=False``), with
-        the networks' L2 penalty ``alpha`` (mean cross-entropy plus
-        ``alpha / (2 n) * ||W||^2``), not stepped for a number of epochs.
+        On frozen features the head is a convex problem, so it is solved as
+        scikit-learn solves it, not stepped for a number of epochs, on the
+        standardized features (on the features as they are, with
+        ``standardize=False``), with the networks' L2 penalty ``alpha``:
+
+        - ``loss="softmax"``: a softmax regression over ``n_outputs`` classes
+          (``target``: class indices), as `~sklearn.linear_model.LogisticRegression`
+          solves it, L-BFGS to a tolerance within ``head_max_iter`` iterations,
+          minimising the mean cross-entropy plus ``alpha / (2 n) * ||W||^2``;
+        - ``loss="sigmoid"``: one binary logistic regression per column of the
+          0/1 ``target`` (multilabel), with the same penalty; a column constant
+          on these rows gets a constant logit;
+        - ``loss="mse"``: least squares on every column of ``target``, the
+          networks' mean squared error over the ``n * n_outputs`` entries plus
+          ``alpha / (2 n) * ||W||^2``, which is `~sklearn.linear_model.Ridge`
+          with penalty ``alpha * n_outputs / 2`` on each column
+          (`~sklearn.linear_model.LinearRegression` for ``alpha=0``).
         """
         estimator = self.estimator
         number = self._next_stage(kind, depth)
         start = time.perf_counter()
         alpha = float(estimator.alpha)
-        solver = LogisticRegression(
-            C=1.0 / alpha if alpha > 0 else np.inf, max_iter=estimator.head_max_iter, tol=1e-4
-        )
-        # L-BFGS converges in far fewer iterations on standardized features; the
-        # scaling is folded into the head afterwards, which acts on raw features.
+        # The solvers converge in far fewer iterations on standardized features;
+        # the scaling is folded into the head afterwards, which acts on raw features.
         scaling = Scaling(x) if standardize else None
+        features = x if scaling is None else scaling(x)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(x if scaling is None else scaling(x), target)
+            head, n_iter = _solved_head(
+                features, target, n_outputs, loss, alpha, estimator.head_max_iter, x.dtype
+            )
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
-                f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
+                f"The {loss} head of stage {number} ({kind}, depth {depth}) did not "
                 f"converge in head_max_iter={estimator.head_max_iter} iterations. "
                 "Increase head_max_iter or alpha, or scale X.",
                 ConvergenceWarning,
             )
-        head = _softmax_layer(solver, n_classes, x.dtype)
         if scaling is not None:
             head = scaling.fold_input(head)
-        logits = x @ head[0] + head[1]
-        loss = _cross_entropy(logits, target) + 0.5 * alpha * float(np.sum(head[0] ** 2)) / len(x)
+        out = x @ head[0] + head[1]
+        loss_value = _data_loss(out, target, loss) + 0.5 * alpha * float(
+            np.sum(head[0] ** 2)
+        ) / len(x)
         result = StageResult(
             layers=[head],
-            loss_curve=[loss],
+            loss_curve=[loss_value],
             validation_scores=[],
-            n_epochs=int(np.max(solver.n_iter_)),
+            n_epochs=n_iter,
             diverged=False,
             seconds=time.perf_counter() - start,
         )
-        score = lambda trained: training_score(trained, x, target, "softmax", estimator.activation)  # noqa: E731
-        return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
+        score = lambda trained: training_score(trained, x, target, loss, estimator.activation)  # noqa: E731
+        return self._record(result, number, kind, depth, False, score, loss, solved=True)[0]
 
     def _record(
         self,
@@ -422,11 +449,14 @@ class StageRunner:
                 if validation:
                     line += f", validation score {validation[epoch - 1]:.4f}"
                 print(line)
-        score = (
-            f"train accuracy {record['score']:.4f}"
-            if loss == "softmax"
-            else f"reconstruction MSE {-record['score']:.4f}"
-        )
+        if loss == "softmax":
+            score = f"train accuracy {record['score']:.4f}"
+        elif record["kind"] in STACK_KINDS or not hasattr(self.estimator, "predict"):
+            score = f"reconstruction MSE {-record['score']:.4f}"
+        else:
+            # A regressor's standardized targets, or a multilabel classifier's
+            # probabilities.
+            score = f"train MSE {-record['score']:.4f}"
         print(
             f"{prefix} ({record['kind']}, depth {record['depth']}): loss "
             f"{record['loss'][-1]:.4f}, {score}, {record['epochs']} epochs, "
@@ -459,6 +489,48 @@ def converged(record, n_iter_no_change, tol):
         if no_improvement > n_iter_no_change:
             return True
     return False
+
+
+def _solved_head(features, target, n_outputs, loss, alpha, max_iter, dtype):
+    """The head of `StageRunner.solve_head` on ``features``, and the solver's iterations."""
+    if loss == "mse":
+        # The networks' objective times n * n_outputs: per column, the sum of
+        # squares plus alpha * n_outputs / 2 * ||w||^2, Ridge's objective.
+        solver = (Ridge(alpha=alpha * n_outputs / 2) if alpha > 0 else LinearRegression()).fit(
+            features, target
+        )
+        # Some solvers drop the output axis of a single-column target.
+        kernel = np.reshape(solver.coef_, (n_outputs, -1)).T
+        head = (kernel.astype(dtype), np.reshape(solver.intercept_, n_outputs).astype(dtype))
+        return head, 1
+    C = 1.0 / alpha if alpha > 0 else np.inf
+    if loss == "softmax":
+        solver = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4).fit(features, target)
+        return _softmax_layer(solver, n_outputs, dtype), int(np.max(solver.n_iter_))
+    kernel = np.zeros((features.shape[1], n_outputs), dtype=dtype)
+    bias = np.zeros(n_outputs, dtype=dtype)
+    n_iter = 0
+    for label in range(n_outputs):
+        column = target[:, label]
+        positives = float(column.sum())
+        if positives in (0, len(column)):
+            # A label constant on these rows: the logit of its smoothed frequency.
+            bias[label] = np.log((positives + 0.5) / (len(column) - positives + 0.5))
+            continue
+        solver = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4).fit(features, column)
+        kernel[:, label], bias[label] = solver.coef_[0], solver.intercept_[0]
+        n_iter = max(n_iter, int(np.max(solver.n_iter_)))
+    return (kernel, bias), n_iter
+
+
+def _data_loss(out, target, loss):
+    """The mean data loss of a linear output ``out``, as the engine's loss."""
+    if loss == "softmax":
+        return _cross_entropy(out, target)
+    if loss == "sigmoid":
+        # Binary cross-entropy from logits, stably: log(1 + e^z) - t z.
+        return float(np.mean(np.logaddexp(0.0, out) - target * out))
+    return float(np.mean((out - target) ** 2))
 
 
 def _softmax_layer(solver, n_classes, dtype):
