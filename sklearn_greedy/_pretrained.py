@@ -86,7 +86,7 @@ class BasePretrainedNetwork:
         if self.verbose and self._unlabelled_rule() is not None:
             print(
                 f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
-                f"({self._unlabelled_rule()}): score leaves them out.",
+                f"{self._unlabelled_rule()}",
                 flush=True,
             )
         return X, labelled, targets
@@ -280,7 +280,10 @@ class BasePretrainedClassifier(
     def _unlabelled_rule(self):
         if self.unlabelled_marker is None:
             return None
-        return f"y == {self.unlabelled_marker!r}"
+        return (
+            f"(y == {self.unlabelled_marker!r}): they are not a class, and score leaves "
+            "them out."
+        )
 
     def _unlabelled_note(self):
         return _unlabelled_note(self.unlabelled_marker)
@@ -366,7 +369,7 @@ class BasePretrainedRegressor(BasePretrainedNetwork, RegressorMixin, BaseGreedyR
         return ~unlabelled
 
     def _unlabelled_rule(self):
-        return "all targets NaN"
+        return "(all their targets NaN): score leaves them out."
 
     def _unlabelled_note(self):
         return ""
