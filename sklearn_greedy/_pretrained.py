@@ -281,8 +281,7 @@ class BasePretrainedClassifier(
         if self.unlabelled_marker is None:
             return None
         return (
-            f"(y == {self.unlabelled_marker!r}): they are not a class, and score leaves "
-            "them out."
+            f"(y == {self.unlabelled_marker!r}): they are not a class, and score leaves them out."
         )
 
     def _unlabelled_note(self):
