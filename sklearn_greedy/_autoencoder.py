@@ -750,9 +750,10 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         X : array-like of shape (n_samples, n_features)
             Training data, labelled and unlabelled rows. Sparse matrices are not
             supported.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
-            unlabelled row.
+            unlabelled row. Or a multilabel indicator matrix of 0 and 1, which
+            has no unlabelled rows.
 
         Returns
         -------
