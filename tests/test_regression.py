@@ -199,3 +199,16 @@ def test_the_users_targets_are_not_modified(friedman):
     before = y_partial.copy()
     AutoencoderPretrainedRegressor(**FAST).fit(X, y_partial)
     assert_allclose(y_partial, before)
+
+
+def test_verbose_lines_name_the_regression_score(friedman, capsys):
+    X, y, _, _ = friedman
+    AutoencoderPretrainedRegressor(**{**FAST, "epochs": 2}, mode="frozen", verbose=1).fit(
+        X, _partially_labelled(y)
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "[AutoencoderPretrainedRegressor] 200 of 300 rows are unlabelled (all their targets "
+        "NaN): score leaves them out."
+    )
+    assert "reconstruction MSE" in lines[1] and "train MSE" in lines[-1]
