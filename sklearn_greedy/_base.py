@@ -620,7 +620,7 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
 
     # The fitted attributes that describe the targets, which `at_depth` keeps.
     _target_attributes = ()
-    # Activation of the output layer of `model_`, and the model's name.
+    # The name of `model_`.
     _model_name = None
 
     def _validate_fit_data(self, X, y, warm):
