@@ -24,6 +24,18 @@ method                    estimator
 Every estimator sits behind a `~sklearn.preprocessing.StandardScaler` in a
 `~sklearn.pipeline.Pipeline`, as the networks need scaled input.
 
+With ``--task regression`` the same grid searches score R² on the same
+(shuffled, unstratified) folds for every method: `GreedyLayerwiseRegressor`,
+`AutoencoderPretrainedRegressor` and `RBMPretrainedRegressor` (n_layers x mode),
+against `~sklearn.neural_network.MLPRegressor` and scikeras's
+``KerasRegressor`` of the same network and training settings, and
+`~sklearn.linear_model.Ridge` (``ridge``, the network with no hidden layer). Our
+regressors standardize the targets inside; the two other networks get the same
+standardization from a `~sklearn.compose.TransformedTargetRegressor`, so that
+every network trains on targets of unit scale. Its data sets are ``diabetes``
+(scikit-learn's) and ``friedman1`` (``make_friedman1(n_samples=1000,
+noise=1.0, random_state=0)``), and ``--csv`` with a numeric ``--target``.
+
 Data sets
 ---------
 ``blobs``
@@ -66,6 +78,12 @@ Your own data, a few methods, deeper and longer::
     .venv/bin/python benchmarks/cv_benchmark.py --csv data.csv --target label \\
         --methods greedy mlp logistic --depths 1 2 4 --epochs 100
 
+Regression, on the bundled data sets or a numeric column of a CSV::
+
+    .venv/bin/python benchmarks/cv_benchmark.py --task regression
+    .venv/bin/python benchmarks/cv_benchmark.py --task regression --csv data.csv \\
+        --target price
+
 Notes
 -----
 Fit times are wall clock in one process; the first fit of each of our estimators
@@ -91,18 +109,28 @@ import pandas as pd
 from _shared import environment as base_environment
 from _shared import keras_and_tensorflow, tutorial_samples
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.datasets import load_breast_cancer, load_digits, make_classification
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    make_classification,
+    make_friedman1,
+)
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold, train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
 )
 from sklearn_greedy.plot import DepthCurveDisplay
 
@@ -119,6 +147,23 @@ METHOD_LABELS = {
     "logistic": "LogisticRegression",
     "keras": "KerasClassifier (scikeras)",
 }
+# The regression task: its data sets, methods (ridge for logistic) and labels.
+REGRESSION_DATASETS = ("diabetes", "friedman1")
+REGRESSION_METHODS = ("greedy", "autoencoder", "dbn", "mlp", "ridge", "keras")
+REGRESSION_LABELS = {
+    "greedy": "GreedyLayerwiseRegressor",
+    "autoencoder": "AutoencoderPretrainedRegressor",
+    "dbn": "RBMPretrainedRegressor",
+    "mlp": "MLPRegressor",
+    "ridge": "Ridge",
+    "keras": "KerasRegressor (scikeras)",
+}
+REGRESSORS = {
+    "greedy": GreedyLayerwiseRegressor,
+    "autoencoder": AutoencoderPretrainedRegressor,
+    "dbn": RBMPretrainedRegressor,
+}
+LINEAR_METHODS = ("logistic", "ridge")
 UNLABELLED = -1  # scikit-learn's semi-supervised marker, as our estimators read it
 FULL_DEFAULTS = {"depths": [1, 2, 3, 5, 8], "epochs": 50, "cv": 5}
 QUICK_DEFAULTS = {"depths": [1, 2, 3], "epochs": 10, "cv": 3}
@@ -164,8 +209,21 @@ def load_dataset(name, args):
             flip_y=0.05,
             random_state=0,
         )
+    if name == "diabetes":
+        return load_diabetes(return_X_y=True)
+    if name == "friedman1":
+        return make_friedman1(n_samples=1000, noise=1.0, random_state=0)
     if name == csv_dataset_name(args):
-        return load_csv(args.csv, args.target)
+        X, y = load_csv(args.csv, args.target)
+        if args.task == "regression":
+            try:
+                y = y.astype(float)
+            except ValueError as error:
+                raise SystemExit(
+                    f"--task regression needs a numeric --target: {args.target!r} is not "
+                    f"({error})."
+                ) from None
+        return X, y
     raise ValueError(f"Unknown data set {name!r}.")
 
 
@@ -264,7 +322,11 @@ def ours(estimator_class, args):
     settings = network_settings(args)
     if estimator_class is AutoencoderPretrainedClassifier:
         settings.update(AUTOENCODER_SETTINGS)
-    if estimator_class is RBMPretrainedClassifier:
+    if estimator_class is AutoencoderPretrainedRegressor:
+        # The classifier's settings but the entropy term, which the regressor has not.
+        shared = {k: v for k, v in AUTOENCODER_SETTINGS.items() if k != "entropy_weight"}
+        settings.update(shared)
+    if estimator_class in (RBMPretrainedClassifier, RBMPretrainedRegressor):
         settings.update(DBN_SETTINGS)
     return estimator_class(**settings), {
         "n_layers": args.depths,
@@ -333,8 +395,73 @@ def keras_classifier(args):
     return estimator, {"model__n_layers": args.depths}
 
 
+def regression_mlp(args):
+    """MLPRegressor of the classification rows' MLP settings, on standardized targets."""
+    classifier, grid = mlp(args)
+    estimator = MLPRegressor(**classifier.get_params())
+    return standardized_targets(estimator), {f"regressor__{k}": v for k, v in grid.items()}
+
+
+def standardized_targets(estimator):
+    """The baseline network on standardized targets, as our regressors train inside."""
+    return TransformedTargetRegressor(regressor=estimator, transformer=StandardScaler())
+
+
+def linear_stack(n_layers, hidden_units, meta):
+    """Our regressors' network as a Keras model: he_uniform ReLU layers, linear output."""
+    keras, _ = keras_and_tensorflow()
+    inputs = keras.Input(shape=(meta["n_features_in_"],))
+    outputs = inputs
+    for _ in range(n_layers):
+        outputs = keras.layers.Dense(
+            hidden_units, activation="relu", kernel_initializer="he_uniform"
+        )(outputs)
+    outputs = keras.layers.Dense(meta["n_outputs_expected_"], activation="linear")(outputs)
+    return keras.Model(inputs, outputs)
+
+
+def keras_regressor(args):
+    from scikeras.wrappers import KerasRegressor
+
+    _, tf = keras_and_tensorflow()
+    tf.get_logger().setLevel("ERROR")
+    optimizer_settings = {"optimizer__learning_rate": args.learning_rate}
+    if args.optimizer == "sgd":
+        optimizer_settings["optimizer__momentum"] = 0.9
+    estimator = KerasRegressor(
+        model=linear_stack,
+        model__n_layers=1,
+        model__hidden_units=args.units,
+        loss="mse",
+        optimizer=args.optimizer,
+        **optimizer_settings,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        verbose=0,
+        random_state=args.random_state,
+    )
+    return standardized_targets(estimator), {"regressor__model__n_layers": args.depths}
+
+
+def build_regression_method(method, args):
+    """``(estimator, grid)`` of a method of the regression task."""
+    if method in REGRESSORS:
+        estimator_class = REGRESSORS[method]
+        estimator, grid = ours(estimator_class, args)
+        return estimator, grid
+    if method == "mlp":
+        return regression_mlp(args)
+    if method == "ridge":
+        return Ridge(), {}
+    if method == "keras":
+        return keras_regressor(args)
+    raise ValueError(f"Unknown regression method {method!r}.")
+
+
 def build_method(method, args):
     """``(estimator, grid)`` of a method; the grid names the estimator's parameters."""
+    if args.task == "regression":
+        return build_regression_method(method, args)
     if method == "greedy":
         return ours(GreedyLayerwiseClassifier, args)
     if method == "autoencoder":
@@ -375,13 +502,13 @@ def run_search(method, dataset, X, y, folds, args):
         return None
     n_candidates = int(np.prod([len(values) for values in grid.values()]))
     print(
-        f"\n== {dataset} | {METHOD_LABELS[method]}: {plural(n_candidates, 'candidate')} x "
+        f"\n== {dataset} | {method_label(method, args)}: {plural(n_candidates, 'candidate')} x "
         f"{plural(folds.get_n_splits(), 'fold')}"
     )
     search = GridSearchCV(
         pipeline,
         grid,
-        scoring="accuracy",
+        scoring=metric_of(args),
         cv=folds,  # one explicit splitter: the same folds for every method
         refit=False,  # only cv_results_ is needed
         error_score="raise",
@@ -405,6 +532,15 @@ def run_search(method, dataset, X, y, folds, args):
 # ----------------------------------------------------------------------- results
 
 
+def metric_of(args):
+    """The scorer of the task, and the name of its columns."""
+    return "r2" if args.task == "regression" else "accuracy"
+
+
+def method_label(method, args):
+    return (REGRESSION_LABELS if args.task == "regression" else METHOD_LABELS)[method]
+
+
 def depth_of(params):
     """Number of hidden layers a candidate has (0 for logistic regression)."""
     for name, value in params.items():
@@ -423,7 +559,7 @@ def mode_of(method, params):
     return "end_to_end" if method in ("mlp", "keras") else "-"
 
 
-def result_rows(dataset, method, search):
+def result_rows(dataset, method, search, metric="accuracy"):
     results = search.cv_results_
     return [
         {
@@ -431,8 +567,8 @@ def result_rows(dataset, method, search):
             "method": method,
             "mode": mode_of(method, params),
             "depth": depth_of(params),
-            "mean_accuracy": mean,
-            "std_accuracy": std,
+            f"mean_{metric}": mean,
+            f"std_{metric}": std,
             "mean_fit_time_s": fit_time,
             "n_folds": search.n_splits_,
             "params": str({name.split("__")[-1]: value for name, value in params.items()}),
@@ -454,12 +590,12 @@ def row_label(method, mode):
     return f"{method} ({mode})" if method in OURS else method
 
 
-def markdown_table(dataset_rows):
+def markdown_table(dataset_rows, metric="accuracy"):
     """One data set's results: a row per method (and mode), a column per depth."""
     frame = pd.DataFrame(dataset_rows)
     frame["label"] = [row_label(m, mode) for m, mode in zip(frame["method"], frame["mode"])]
     depths = sorted(frame["depth"].unique())
-    best = frame["mean_accuracy"].max()
+    best = frame[f"mean_{metric}"].max()
     header = "| method | " + " | ".join(
         "linear" if depth == 0 else plural(depth, "layer") for depth in depths
     )
@@ -472,8 +608,9 @@ def markdown_table(dataset_rows):
             if row is None:
                 cells.append("")
                 continue
-            accuracy = f"{row.mean_accuracy:.3f} ± {row.std_accuracy:.3f}"
-            if row.mean_accuracy == best:  # the best of the data set, ties included
+            mean, std = getattr(row, f"mean_{metric}"), getattr(row, f"std_{metric}")
+            accuracy = f"{mean:.3f} ± {std:.3f}"
+            if mean == best:  # the best of the data set, ties included
                 accuracy = f"**{accuracy}**"
             cells.append(f"{accuracy} ({row.mean_fit_time_s:.2f} s)")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -481,6 +618,10 @@ def markdown_table(dataset_rows):
 
 
 def dataset_section(dataset, X, y, dataset_rows, args):
+    if args.task == "regression":
+        title = f"### {dataset} ({X.shape[0]} rows, {X.shape[1]} features, regression)"
+        note = "Mean ± std test R² over the folds (mean fit time per fold)."
+        return f"{title}\n\n{note}\n\n{markdown_table(dataset_rows, 'r2')}\n"
     labels = f", {args.labelled_fraction:.0%} of training labels" if is_low_label(dataset) else ""
     title = (
         f"### {dataset} ({X.shape[0]} rows, {X.shape[1]} features, "
@@ -490,7 +631,7 @@ def dataset_section(dataset, X, y, dataset_rows, args):
     return f"{title}\n\n{note}\n\n{markdown_table(dataset_rows)}\n"
 
 
-def plot_dataset(dataset, searches, dataset_rows, out):
+def plot_dataset(dataset, searches, dataset_rows, out, args=None):
     """One panel per estimator of ours, with the baselines drawn on each."""
     import matplotlib
 
@@ -506,8 +647,8 @@ def plot_dataset(dataset, searches, dataset_rows, out):
     frame = pd.DataFrame(dataset_rows)
     for ax, method in zip(axes[0], panels):
         DepthCurveDisplay.from_cv_results(searches[method], param="n_layers", group="mode", ax=ax)
-        draw_baselines(frame, ax)
-        ax.set_title(METHOD_LABELS[method])
+        draw_baselines(frame, ax, "accuracy" if args is None else metric_of(args))
+        ax.set_title(METHOD_LABELS[method] if args is None else method_label(method, args))
     figure.suptitle(dataset)
     figure.tight_layout()
     path = out / f"cv_depth_{dataset.replace(':', '_')}.png"
@@ -516,20 +657,26 @@ def plot_dataset(dataset, searches, dataset_rows, out):
     return path
 
 
-def draw_baselines(frame, ax):
-    """MLP and Keras as dashed lines (their ± std bands would hide ours), logistic flat."""
+def draw_baselines(frame, ax, metric="accuracy"):
+    """MLP and Keras as dashed lines (their ± std bands would hide ours), the linear
+    model (logistic or ridge regression) flat."""
     for method in ("mlp", "keras"):
         rows = frame[frame["method"] == method].sort_values("depth")
         if len(rows):
             DepthCurveDisplay(
                 depths=[rows["depth"].to_numpy()],
-                scores=[rows["mean_accuracy"].to_numpy()],
+                scores=[rows[f"mean_{metric}"].to_numpy()],
                 names=[method],
                 score_name=ax.get_ylabel(),
             ).plot(ax=ax, line_kw={"linestyle": "--"})
-    linear = frame[frame["method"] == "logistic"]
+    linear = frame[frame["method"].isin(LINEAR_METHODS)]
     if len(linear):
-        ax.axhline(linear["mean_accuracy"].iloc[0], color="grey", linestyle=":", label="logistic")
+        ax.axhline(
+            linear[f"mean_{metric}"].iloc[0],
+            color="grey",
+            linestyle=":",
+            label=linear["method"].iloc[0],
+        )
         ax.legend()
 
 
@@ -552,7 +699,8 @@ def settings_line(args):
     return (
         f"depths {args.depths}, modes {args.modes}, {args.epochs} epochs a stage, "
         f"{args.units} units a layer, {args.optimizer} lr {args.learning_rate}, batch "
-        f"{args.batch_size}, {args.cv}-fold StratifiedKFold(shuffle=True, "
+        f"{args.batch_size}, {args.cv}-fold "
+        f"{'KFold' if args.task == 'regression' else 'StratifiedKFold'}(shuffle=True, "
         f"random_state={args.random_state}); autoencoder "
         + ", ".join(f"{name}={value}" for name, value in AUTOENCODER_SETTINGS.items())
         + "; dbn "
@@ -568,7 +716,7 @@ def run_dataset(dataset, args, folds):
         search = run_search(method, dataset, X, y, folds, args)
         if search is not None:
             searches[method] = search
-            rows += result_rows(dataset, method, search)
+            rows += result_rows(dataset, method, search, metric_of(args))
     return X, y, searches, rows
 
 
@@ -577,24 +725,43 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     header = environment() + "\n" + settings_line(args)
     print(header)
-    folds = StratifiedKFold(n_splits=args.cv, shuffle=True, random_state=args.random_state)
+    splitter = KFold if args.task == "regression" else StratifiedKFold
+    folds = splitter(n_splits=args.cv, shuffle=True, random_state=args.random_state)
     all_rows, sections = [], []
     start = time.perf_counter()
     for dataset in args.datasets:
         X, y, searches, rows = run_dataset(dataset, args, folds)
         all_rows += rows
         sections.append(dataset_section(dataset, X, y, rows, args))
-        plot = plot_dataset(dataset, searches, rows, args.out)
+        plot = plot_dataset(dataset, searches, rows, args.out, args)
         # Written after every data set, so an interrupted run keeps what it did.
         pd.DataFrame(all_rows).to_csv(args.out / "cv_results.csv", index=False)
         if plot is not None:
             print(f"   wrote {plot}")
     total = f"Total wall time: {time.perf_counter() - start:.0f} s."
-    report = "## Cross-validated accuracy against depth\n\n" + header.replace("\n", "  \n")
+    measure = "R²" if args.task == "regression" else "accuracy"
+    report = f"## Cross-validated {measure} against depth\n\n" + header.replace("\n", "  \n")
     report += "\n\n" + "\n".join(sections) + "\n" + total + "\n"
     (args.out / "cv_results.md").write_text(report)
     print("\n" + report)
+    if args.task == "regression":
+        print(best_depth_summary(all_rows))
     print(f"Wrote {args.out / 'cv_results.csv'} and {args.out / 'cv_results.md'}")
+
+
+def best_depth_summary(rows):
+    """Per data set, each method's best mean R² over depths and modes, against
+    MLPRegressor's best (the issue's criterion: ours at least MLP's minus 0.02)."""
+    frame = pd.DataFrame(rows)
+    lines = ["Best mean R² over depths and modes:"]
+    for dataset, group in frame.groupby("dataset", sort=False):
+        best = group.loc[group.groupby("method", sort=False)["mean_r2"].idxmax()]
+        cells = [
+            f"{row.method} {row.mean_r2:.3f} ± {row.std_r2:.3f} ({row.mode}, depth {row.depth})"
+            for row in best.itertuples()
+        ]
+        lines.append(f"  {dataset}: " + "; ".join(cells))
+    return "\n".join(lines)
 
 
 def parse_args(argv=None):
@@ -608,6 +775,14 @@ def parse_args(argv=None):
         epilog="Example: .venv/bin/python benchmarks/cv_benchmark.py --quick",
     )
     parser.add_argument(
+        "--task",
+        choices=("classification", "regression"),
+        default="classification",
+        help="classification (accuracy, the classifiers) or regression (R², the "
+        f"regressors, data sets {' '.join(REGRESSION_DATASETS)}; methods "
+        f"{' '.join(REGRESSION_METHODS)}) (default: classification)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="a run of under two minutes: depths 1 2 3, 10 epochs, 3 folds, data sets "
@@ -616,7 +791,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--datasets",
         nargs="+",
-        choices=DATASETS,
+        choices=DATASETS + REGRESSION_DATASETS,
         metavar="NAME",
         help=f"bundled data sets to run, of: {' '.join(DATASETS)} (default: all, or none "
         "when --csv is given)",
@@ -626,10 +801,10 @@ def parse_args(argv=None):
     parser.add_argument(
         "--methods",
         nargs="+",
-        choices=METHODS,
-        default=list(METHODS),
+        choices=METHODS + ("ridge",),
         metavar="NAME",
-        help=f"methods to run, of: {' '.join(METHODS)} (default: all)",
+        help=f"methods to run, of: {' '.join(METHODS)}; for regression "
+        f"{' '.join(REGRESSION_METHODS)} (default: all of the task's)",
     )
     parser.add_argument(
         "--modes",
@@ -686,8 +861,24 @@ def parse_args(argv=None):
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
+    regression = args.task == "regression"
+    task_methods = REGRESSION_METHODS if regression else METHODS
+    if args.methods is None:
+        args.methods = list(task_methods)
+    wrong = [method for method in args.methods if method not in task_methods]
+    if wrong:
+        parser.error(f"--task {args.task} has no method {wrong}: use {' '.join(task_methods)}")
     if args.datasets is None:
-        args.datasets = [] if args.csv else list(QUICK_DATASETS if args.quick else DATASETS)
+        if args.csv:
+            args.datasets = []
+        elif regression:
+            args.datasets = list(REGRESSION_DATASETS)
+        else:
+            args.datasets = list(QUICK_DATASETS if args.quick else DATASETS)
+    task_datasets = REGRESSION_DATASETS if regression else DATASETS
+    wrong = [name for name in args.datasets if name not in task_datasets]
+    if wrong:
+        parser.error(f"--task {args.task} has no data set {wrong}: use {' '.join(task_datasets)}")
     if args.csv:
         args.datasets.append(csv_dataset_name(args))
     return args

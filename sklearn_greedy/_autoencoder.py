@@ -1,5 +1,5 @@
 """Unsupervised greedy layer-wise pretraining: the stacked autoencoder, and a
-classifier made of one plus a softmax head."""
+classifier and a regressor made of one plus a head."""
 
 import numbers
 
@@ -21,7 +21,12 @@ from ._base import (
 from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import grow_autoencoder, grow_randomly, random_decoder
-from ._pretrained import PRETRAINED_CLASSIFIER_CONSTRAINTS, BasePretrainedClassifier
+from ._pretrained import (
+    PRETRAINED_CLASSIFIER_CONSTRAINTS,
+    PRETRAINED_REGRESSOR_CONSTRAINTS,
+    BasePretrainedClassifier,
+    BasePretrainedRegressor,
+)
 
 _AUTOENCODER_CONSTRAINTS = {
     "reconstruct": [StrOptions({"input", "previous"})],
@@ -479,7 +484,47 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         )
 
 
-class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
+class _AutoencoderPretrained:
+    """What the classifier and the regressor on a stacked autoencoder share: the
+    stack, and the semi-supervised fine-tuning, left of their pretrained base."""
+
+    _stack_class = StackedAutoencoder
+    _stack_kind = "autoencoder"
+    _stack_attribute = "autoencoder_"
+
+    def _joint_stage(self, data, runner, network, autoencoder=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
+        head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
+        the semi-supervised fine-tuning."""
+        X, labelled, targets, sample_weight = data
+        semi_supervised = (
+            self.reconstruction_weight > 0 or getattr(self, "entropy_weight", 0.0) > 0
+        )
+        # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
+        # (A multilabel y has none.)
+        if not (self.mode == "finetune" and semi_supervised and not labelled.all()):
+            return super()._joint_stage(data, runner, network, autoencoder)
+        X_train, y_train, weight_train, validation = self._split_labelled(data, runner)
+        autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
+        *layers, head = network
+        trained = runner.train_semi_supervised(
+            [*layers, targets.unfold(head), *autoencoder._decoder_layers()],
+            X,
+            X_train,
+            y_train,
+            n_encoder_layers=len(layers),
+            loss=targets.loss,
+            sample_weight=sample_weight,
+            labelled_weight=weight_train,
+            validation=validation,
+            masking_noise=self.masking_noise,
+            gaussian_noise=self.gaussian_noise,
+        )
+        *layers, head = trained[: len(network)]
+        return coefs_and_intercepts([*layers, targets.fold(head)])
+
+
+class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClassifier):
     __doc__ = (
         """Classifier on a stacked autoencoder pretrained on labelled and unlabelled rows.
 
@@ -652,10 +697,6 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
         "entropy_weight": [Interval(numbers.Real, 0, None, closed="left")],
     }
 
-    _stack_class = StackedAutoencoder
-    _stack_kind = "autoencoder"
-    _stack_attribute = "autoencoder_"
-
     def __init__(
         self,
         n_layers=3,
@@ -724,9 +765,10 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
         X : array-like of shape (n_samples, n_features)
             Training data, labelled and unlabelled rows. Sparse matrices are not
             supported.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
-            unlabelled row.
+            unlabelled row. Or a multilabel indicator matrix of 0 and 1, which
+            has no unlabelled rows.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each row, labelled or not, in every stage's loss: the
             autoencoder's, the head's and the fine-tuning's. A weight of ``k``
@@ -739,27 +781,231 @@ class AutoencoderPretrainedClassifier(BasePretrainedClassifier):
         """
         return self._fit(X, y, sample_weight)
 
-    def _joint_stage(self, data, runner, network, autoencoder=None):
-        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
-        head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
-        the semi-supervised fine-tuning."""
-        X, labelled, y, _, sample_weight = data
-        semi_supervised = self.reconstruction_weight > 0 or self.entropy_weight > 0
-        # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
-        if not (self.mode == "finetune" and semi_supervised and not labelled.all()):
-            return super()._joint_stage(data, runner, network, autoencoder)
-        X_train, y_train, weight_train, validation = self._labelled_split(data, runner)
-        autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
-        trained = runner.train_semi_supervised(
-            [*network, *autoencoder._decoder_layers()],
-            X,
-            X_train,
-            y_train,
-            n_encoder_layers=len(network) - 1,
-            sample_weight=sample_weight,
-            labelled_weight=weight_train,
-            validation=validation,
-            masking_noise=self.masking_noise,
-            gaussian_noise=self.gaussian_noise,
+
+class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegressor):
+    __doc__ = (
+        """Regressor on a stacked autoencoder pretrained on labelled and unlabelled rows.
+
+    `AutoencoderPretrainedClassifier`'s procedure with a linear head: a
+    `StackedAutoencoder` (denoising, by default) is pretrained greedily on every
+    row of X, then a linear layer (the head) is solved by least squares on the
+    top code of the labelled rows. In ``"finetune"`` mode, the default, encoder,
+    head and decoder are then trained jointly: the squared error on the
+    (corrupted) labelled rows plus the error with which the decoder
+    reconstructs every row from its corrupted code, so that the unlabelled rows
+    keep shaping the network after pretraining. Single- and multi-output ``y``;
+    a row whose targets are all NaN is unlabelled: it pretrains the
+    autoencoder, and `score` leaves it out.
+
+    The targets are standardized inside (zero mean and unit variance per
+    output), and the standardization is folded into the head: ``coefs_``,
+    ``model_`` and predictions are in the targets' own units. Standardize X
+    (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`):
+    the noise levels are in units of X. The defaults are the classifier's.
+
+    Parameters
+    ----------"""
+        + _SHARED_PARAMETERS_DOC.replace(
+            """    finetune_learning_rate : float, default=None
+        ``None`` means ``learning_rate / 10``.""",
+            """    finetune_learning_rate : float, default=0.001
+        Learning rate of the fine-tuning phase; ``None`` means
+        ``learning_rate / 10``. The default is the pretraining's rate, as for
+        `AutoencoderPretrainedClassifier`.""",
         )
-        return coefs_and_intercepts(trained[: len(network)])
+        .replace(
+            """    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
+{mode}""",
+            """    mode : {"frozen", "finetune", "end_to_end"}, default="finetune"
+        ``"frozen"``: the encoder stays as pretrained and only the head is
+        solved. ``"finetune"``: then encoder, head and decoder are trained
+        jointly at ``finetune_learning_rate`` for ``finetune_epochs``, on the
+        semi-supervised loss described above (on the labelled rows' squared
+        error alone when every row is labelled, or when
+        ``reconstruction_weight=0``). ``"end_to_end"``: no pretraining; the same
+        network trained from random weights on the labelled rows.""",
+        )
+        .replace(
+            """    alpha : float, default=0.0
+        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`.""",
+            """    alpha : float, default=0.0
+        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPRegressor`:
+        ``alpha / (2 n) * ||W||^2`` added to the mean squared error of the
+        standardized targets. For a head solved on a frozen code this is
+        `~sklearn.linear_model.Ridge` with penalty ``alpha * n_outputs_ / 2`` on
+        the standardized code (`~sklearn.linear_model.LinearRegression` for
+        ``alpha=0``).""",
+        )
+        .replace(
+            """    masking_noise : float, default=0.0""",
+            """    masking_noise : float, default=0.1""",
+        )
+        .replace(
+            """    gaussian_noise : float, default=0.0""",
+            """    gaussian_noise : float, default=0.3""",
+        )
+        + """    staged_heads : bool, default=False
+        Also solve a head on the code of every depth, so that the ``staged_*``
+        methods give the depth curve from one fit.
+    head_max_iter : int, default=1000
+        Kept for the same parameters as `AutoencoderPretrainedClassifier`: a
+        least-squares head is solved exactly, in one step.
+    reconstruction_weight : float, default=1.0
+        Weight, in the ``"finetune"`` loss, of the mean squared error with which
+        the decoder reconstructs every row (labelled or not) from its corrupted
+        code.
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+    n_unlabelled_ : int
+        Number of rows of the last fit's ``y`` taken as unlabelled (all NaN).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+        Number of hidden layers of the fitted network.
+    autoencoder_ : StackedAutoencoder or None
+        The pretrained autoencoder (``None`` in ``"end_to_end"`` mode).
+    coefs_, intercepts_ : list of ndarray
+        The final network's kernels and biases: encoding layers, then the
+        linear head (predicting the targets in their own units).
+    model_ : keras.Model
+        The final network as a plain Keras model from X to the targets.
+    history_ : list of dict
+        One record per stage, in the order they ran: each depth's autoencoder
+        stage, then the head on its code (``kind="head"``), then the fine-tuning
+        or end-to-end stage. Keys as in `StackedAutoencoder`, ``score`` being
+        minus the training mean squared error of the standardized targets for
+        the regression stages.
+    loss_curve_ : list of float
+        Training loss of the last stage of the fit, one value per epoch: the
+        ``"finetune"`` stage's (its whole objective, unlabelled terms included)
+        or the ``"end_to_end"`` stage's; in ``"frozen"`` mode the solved head's
+        final loss (mean squared error of the standardized targets plus
+        penalty), alone.
+    n_iter_ : int
+        Epochs run by that last stage (1 for a solved head).
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    validation_scores_ : list of float or None
+        With ``early_stopping``, minus the validation mean squared error of the
+        standardized targets, each epoch of that last stage; ``None``
+        otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``; ``None``
+        otherwise.
+
+    See Also
+    --------
+    AutoencoderPretrainedClassifier : The same procedure, for class labels.
+    GreedyLayerwiseRegressor : Supervised greedy pretraining.
+
+    References
+    ----------
+    Ranzato, M. and Szummer, M. (2008). Semi-supervised learning of compact
+    document representations with deep networks. ICML.
+
+    Vincent, P., Larochelle, H., Bengio, Y. and Manzagol, P.-A. (2008).
+    Extracting and composing robust features with denoising autoencoders. ICML.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_greedy import AutoencoderPretrainedRegressor
+    >>> X, y = make_friedman1(n_samples=300, random_state=0)
+    >>> y_partial = np.where(np.arange(300) % 5 == 0, y, np.nan)  # 20% labelled
+    >>> reg = AutoencoderPretrainedRegressor(n_layers=2, hidden_units=32, epochs=10,
+    ...                                      random_state=0).fit(X, y_partial)
+    >>> reg.n_unlabelled_
+    240
+    """
+    )
+
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        **_AUTOENCODER_CONSTRAINTS,
+        **PRETRAINED_REGRESSOR_CONSTRAINTS,
+        "reconstruction_weight": [Interval(numbers.Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=128,
+        mode="finetune",
+        epochs=50,
+        finetune_epochs=None,
+        finetune_learning_rate=0.001,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        reconstruct="input",
+        masking_noise=0.1,
+        gaussian_noise=0.3,
+        staged_heads=False,
+        head_max_iter=1000,
+        reconstruction_weight=1.0,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            hidden_units=hidden_units,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.reconstruct = reconstruct
+        self.masking_noise = masking_noise
+        self.gaussian_noise = gaussian_noise
+        self.staged_heads = staged_heads
+        self.head_max_iter = head_max_iter
+        self.reconstruction_weight = reconstruction_weight
+
+    def fit(self, X, y, sample_weight=None):
+        """Pretrain the autoencoder on every row, then train the head.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, labelled and unlabelled rows. Sparse matrices are not
+            supported.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values; a row whose targets are all NaN is unlabelled.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row, labelled or not, in every stage's loss: the
+            autoencoder's, the head's and the fine-tuning's. A weight of ``k``
+            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)

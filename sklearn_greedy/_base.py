@@ -2,9 +2,12 @@
 
 `BaseGreedyNetwork` owns the hyperparameters, their validation, the fit template
 (validation, warm start, seeding, the plan of stages, atomic publication) and
-persistence. `BaseGreedyClassifier` adds what the classifiers share: labels,
-probabilities, the staged API and the Keras model. Estimators are thin subclasses
-that say what their data are, which stages each depth has and how those train.
+persistence. `BaseGreedyPredictor` adds what the networks from X to a target
+share (their `Targets`, the staged outputs, the Keras model);
+`BaseGreedyClassifier` adds labels (or a multilabel indicator) and
+probabilities, `BaseGreedyRegressor` the standardized targets and R². Estimators
+are thin subclasses that say what their data are, which stages each depth has
+and how those train.
 """
 
 import copy
@@ -14,16 +17,24 @@ import types
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
-from sklearn.metrics import accuracy_score
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+)
 
 from ._compat import Interval, StrOptions, _fit_context, validate_data
 from ._engine import OPTIMIZERS, TrainingConfig
 from ._forward import NUMPY_ACTIVATIONS, hidden_outputs, network_outputs
 from ._quiet_tensorflow import keras_and_tensorflow
+from ._scaling import Scaling
 from ._stages import StageRunner, fit_seed, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
@@ -553,29 +564,196 @@ class BaseGreedyTransformer(BaseGreedyNetwork):
         return self._encoder_layers() + self._decoder_layers()
 
 
-class BaseGreedyClassifier(BaseGreedyNetwork):
-    """What the two classifiers share: labels, probabilities, staged API, model.
+class MultilabelClassifierMixin(ClassifierMixin):
+    """`~sklearn.base.ClassifierMixin` for classifiers that also take a multilabel
+    indicator matrix; it sets the tag after the mixin has made the classifier's."""
 
-    Fitted subclasses set ``coefs_`` and ``intercepts_`` (the final network: hidden
-    layers, then the softmax layer) and ``_staged_layers``/``_staged_heads`` (the
-    greedy hidden layers and the output layer trained at each depth).
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class Targets:
+    """The targets of one fit, as its output layers train on them.
+
+    Parameters
+    ----------
+    values : ndarray
+        Class indices (``loss="softmax"``), a 0/1 indicator matrix
+        (``"sigmoid"``, multilabel) or standardized values of shape
+        (n_samples, n_outputs) (``"mse"``).
+    loss : {"softmax", "sigmoid", "mse"}
+        The engine's loss of the output layer.
+    n_outputs : int
+        Width of the output layer.
+    attributes : dict
+        The fitted attributes that describe the targets (``classes_``, ...).
+    scaling : Scaling, optional
+        The standardization of regression targets. The stages train output
+        layers that predict standardized values; `fold` turns such a layer into
+        the fitted one, which predicts the targets in their own units.
     """
 
-    def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        """``X``, the class indices of ``y``, the classes and the rows' weights."""
-        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        check_classification_targets(y)
-        sample_weight = validated_weights(sample_weight, X)
-        classes, y_encoded = self._encode_labels(y, warm, sample_weight=sample_weight)
-        return X, y_encoded, classes, sample_weight
+    def __init__(self, values, loss, n_outputs, attributes, scaling=None):
+        self.values = values
+        self.loss = loss
+        self.n_outputs = n_outputs
+        self.attributes = attributes
+        self.scaling = scaling
 
-    def _encode_labels(self, y, warm, note="", sample_weight=None):
-        """Class indices for y; checks the classes against a warm-started fit.
+    @property
+    def stratify(self):
+        """Whether splits are stratified: by class, for one label per row."""
+        return self.loss == "softmax"
+
+    def fold(self, layer):
+        """A trained output layer as the fitted network's."""
+        return layer if self.scaling is None else self.scaling.fold_output(layer)
+
+    def unfold(self, layer):
+        """A fitted output layer in the units the stages train in."""
+        return layer if self.scaling is None else self.scaling.unfold_output(layer)
+
+
+class BaseGreedyPredictor(BaseGreedyNetwork):
+    """What the networks from X to a target share. Not for direct use.
+
+    Fitted subclasses set ``coefs_`` and ``intercepts_`` (the final network:
+    hidden layers, then the output layer) and ``_staged_layers``/``_staged_heads``
+    (the greedy hidden layers and the output layer trained at each depth), the
+    output layers acting on the targets' own units, and the attributes named in
+    ``_target_attributes``. A subclass says how it reads its targets
+    (`_validate_X_y`, `_targets`) and its outputs.
+    """
+
+    # The fitted attributes that describe the targets, which `at_depth` keeps.
+    _target_attributes = ()
+    # The name of `model_`.
+    _model_name = None
+
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """``X``, the `Targets` of ``y`` and the rows' weights."""
+        X, y = self._validate_X_y(X, y, warm)
+        sample_weight = validated_weights(sample_weight, X)
+        return X, self._targets(y, warm, sample_weight=sample_weight), sample_weight
+
+    @abstractmethod
+    def _validate_X_y(self, X, y, warm):
+        """Validated ``X`` and ``y``, as arrays."""
+
+    @abstractmethod
+    def _targets(self, y, warm, note="", sample_weight=None):
+        """The `Targets` of the validated ``y`` (``note`` is added to its errors;
+        ``sample_weight``, the rows' weights, to check that they leave a target)."""
+
+    @abstractmethod
+    def _output_activation(self):
+        """The Keras activation of the output layer of `model_`."""
+
+    def _fitted_targets(self):
+        """The fitted attributes that describe the targets, by name."""
+        names = [name for name in self._target_attributes if hasattr(self, name)]
+        return {name: getattr(self, name) for name in names}
+
+    def _network(self):
+        """The fitted network as ``(kernel, bias)`` pairs, the output layer last."""
+        return layers_of(self.coefs_, self.intercepts_)
+
+    def _outputs(self, X):
+        """The fitted network's linear outputs on validated ``X``."""
+        return network_outputs(self._network(), X, self.activation)
+
+    def _staged_outputs(self, X):
+        """The linear outputs of the network cut at each depth, on validated ``X``."""
+        features = X
+        for layer, head in zip(self._staged_layers, self._staged_heads):
+            features = hidden_outputs([layer], features, self.activation)
+            yield network_outputs([head], features, self.activation)
+
+    @property
+    def model_(self):
+        """The fitted network as a plain ``keras.Model`` from X to its output.
+
+        Built from the fitted weights on first access; it can be used, saved and
+        loaded without this package. Changing it does not change the estimator.
+        """
+        return self._keras_view(
+            "model",
+            lambda: keras_dense_stack(
+                self.n_features_in_,
+                self._network(),
+                self.activation,
+                self._output_activation(),
+                self._model_name,
+            ),
+        )
+
+
+class BaseGreedyClassifier(BaseGreedyPredictor):
+    """What the classifiers share: labels, probabilities, staged API, model.
+
+    One label per row is a softmax output over ``classes_``; a multilabel
+    indicator matrix (as `~sklearn.neural_network.MLPClassifier` takes it) is
+    one sigmoid output per label, ``classes_`` being ``arange(n_labels)`` as
+    `~sklearn.preprocessing.LabelBinarizer` sets it.
+    """
+
+    _target_attributes = ("classes_", "_multilabel")
+    _model_name = "greedy_layerwise_classifier"
+
+    def _validate_X_y(self, X, y, warm):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            multi_output=True,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _targets(self, y, warm, note="", sample_weight=None):
+        """Class indices of ``y`` (or its 0/1 indicator matrix) and the classes.
 
         ``note`` is added to the error for a single class. A class whose rows
         all weigh 0 is absent from the data it is fitted on, but still one of
         the classes it knows, as for `~sklearn.linear_model.LogisticRegression`.
         """
+        if y.ndim == 2:
+            target_type = type_of_target(y)
+            if target_type != "multilabel-indicator":
+                raise ValueError(
+                    f"{type(self).__name__} takes one label per row, or several labels "
+                    "per row as an indicator matrix of 0 and 1 (multilabel-indicator); "
+                    f"got a 2-D y of type {target_type!r}: multioutput target data is not "
+                    f"supported.{note}"
+                )
+            classes, values = np.arange(y.shape[1]), np.asarray(y, dtype=np.float32)
+            loss = "sigmoid"
+        else:
+            check_classification_targets(y)
+            classes, values = self._encode_labels(y, note, sample_weight)
+            loss = "softmax"
+        multilabel = loss == "sigmoid"
+        if warm and (
+            multilabel != getattr(self, "_multilabel", False)
+            or not np.array_equal(classes, self.classes_)
+        ):
+            kind = "labels" if getattr(self, "_multilabel", False) else "classes"
+            raise ValueError(
+                f"warm_start needs the {kind} of the first fit {self.classes_.tolist()}, "
+                f"got {classes.tolist()}{' as labels' * multilabel}."
+            )
+        attributes = {"classes_": classes, "_multilabel": multilabel}
+        return Targets(values, loss, len(classes), attributes)
+
+    def _encode_labels(self, y, note="", sample_weight=None):
+        """The classes of ``y`` and its class indices; two classes must weigh
+        more than 0."""
         encoder = LabelEncoder().fit(y)
         if len(encoder.classes_) < 2:
             raise ValueError(
@@ -591,11 +769,6 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                     "positive sample_weight, but only the samples of class "
                     f"{weighed.tolist()[0]!r} weigh more than 0."
                 )
-        if warm and not np.array_equal(encoder.classes_, self.classes_):
-            raise ValueError(
-                f"warm_start needs the classes of the first fit {self.classes_.tolist()}, "
-                f"got {encoder.classes_.tolist()}."
-            )
         return encoder.classes_, encoder.transform(y).astype(np.int32)
 
     # -- prediction ----------------------------------------------------------------
@@ -606,12 +779,21 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         proba = np.exp(logits)
         return proba / proba.sum(axis=1, keepdims=True)
 
-    def _network(self):
-        """The fitted network as ``(kernel, bias)`` pairs, the output layer last."""
-        return layers_of(self.coefs_, self.intercepts_)
+    def _proba(self, logits):
+        """Probabilities of the output layer's logits."""
+        return expit(logits) if getattr(self, "_multilabel", False) else self._softmax(logits)
+
+    def _labels(self, proba):
+        """Predicted labels (the 0/1 indicator matrix, multilabel) of probabilities."""
+        if getattr(self, "_multilabel", False):
+            return (proba > 0.5).astype(int)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def _output_activation(self):
+        return "sigmoid" if getattr(self, "_multilabel", False) else "softmax"
 
     def predict_proba(self, X):
-        """Probability of each class.
+        """Probability of each class (of each label, multilabel).
 
         Parameters
         ----------
@@ -621,10 +803,10 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Columns follow ``classes_``.
+            Columns follow ``classes_``. For a multilabel fit, the probability
+            of each label, independently (sigmoid outputs).
         """
-        X = self._check_X(X)
-        return self._softmax(network_outputs(self._network(), X, self.activation))
+        return self._proba(self._outputs(self._check_X(X)))
 
     def predict_log_proba(self, X):
         """Logarithm of `predict_proba`.
@@ -651,11 +833,11 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Returns
         -------
-        y : ndarray of shape (n_samples,)
-            Predicted class labels.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels; for a multilabel fit, the indicator matrix
+            of the labels whose probability is above 0.5.
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        return self._labels(self.predict_proba(X))
 
     @staged_method
     def staged_predict_proba(self, X):
@@ -674,11 +856,8 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         ------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        X = self._check_X(X)
-        features = X
-        for layer, head in zip(self._staged_layers, self._staged_heads):
-            features = hidden_outputs([layer], features, self.activation)
-            yield self._softmax(network_outputs([head], features, self.activation))
+        for logits in self._staged_outputs(self._check_X(X)):
+            yield self._proba(logits)
 
     @staged_method
     def staged_predict(self, X):
@@ -691,21 +870,21 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Yields
         ------
-        y : ndarray of shape (n_samples,)
-            Predicted class labels.
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted class labels (the indicator matrix, multilabel).
         """
         for proba in self.staged_predict_proba(X):
-            yield self.classes_[np.argmax(proba, axis=1)]
+            yield self._labels(proba)
 
     @staged_method
     def staged_score(self, X, y):
-        """Accuracy of the network cut at each depth.
+        """Accuracy of the network cut at each depth (subset accuracy, multilabel).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
             Input data.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
             True labels of X.
 
         Yields
@@ -715,23 +894,139 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
         for predicted in self.staged_predict(X):
             yield accuracy_score(y, predicted)
 
-    @property
-    def model_(self):
-        """The fitted network as a plain ``keras.Model`` from X to probabilities.
 
-        Built from the fitted weights on first access; it can be used, saved and
-        loaded without this package. Changing it does not change the estimator.
-        """
-        return self._keras_view(
-            "model",
-            lambda: keras_dense_stack(
-                self.n_features_in_,
-                self._network(),
-                self.activation,
-                "softmax",
-                "greedy_layerwise_classifier",
-            ),
+class BaseGreedyRegressor(BaseGreedyPredictor):
+    """What the regressors share: standardized targets, a linear output, R².
+
+    The stages train on the targets standardized to zero mean and unit variance
+    per output (a constant output is only centred), so that one learning rate
+    suits targets of any scale; the standardization is folded into every
+    trained output layer, so the fitted network (``coefs_``, ``model_``)
+    predicts the targets in their own units. A 1-D ``y`` gives 1-D predictions,
+    a 2-D ``y`` 2-D ones.
+    """
+
+    _target_attributes = ("n_outputs_", "_target_scaling", "_y_1d")
+    _model_name = "greedy_layerwise_regressor"
+    # Whether a row whose targets are all NaN is an unlabelled row (the pretrained
+    # regressors) rather than bad input.
+    _nan_marks_unlabelled = False
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = True
+        return tags
+
+    def _validate_X_y(self, X, y, warm):
+        if not self._nan_marks_unlabelled:
+            return validate_data(
+                self,
+                X,
+                y,
+                reset=not warm,
+                dtype=FLOAT_DTYPES,
+                ensure_min_samples=2,
+                multi_output=True,
+                y_numeric=True,
+            )
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        y = check_array(
+            y,
+            ensure_2d=False,
+            dtype=np.float64,
+            ensure_all_finite="allow-nan",
+            input_name="y",
+            estimator=self,
         )
+        check_consistent_length(X, y)
+        return X, y
+
+    def _targets(self, y, warm, note="", sample_weight=None):
+        """The standardized targets, and their scaling (a warm start keeps the first
+        fit's, which its output layers were trained in), weighted by
+        ``sample_weight``."""
+        values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        if warm:
+            if values.shape[1] != self.n_outputs_:
+                raise ValueError(
+                    f"warm_start needs the {self.n_outputs_} outputs of the first fit, "
+                    f"got y with {values.shape[1]}."
+                )
+            scaling = self._target_scaling
+        else:
+            scaling = Scaling(values, sample_weight)
+        attributes = {
+            "n_outputs_": values.shape[1],
+            "_target_scaling": scaling,
+            "_y_1d": y.ndim == 1,
+        }
+        return Targets(
+            scaling(values).astype(np.float32), "mse", values.shape[1], attributes, scaling
+        )
+
+    def _output_activation(self):
+        return "linear"
+
+    def _shaped(self, outputs):
+        return outputs[:, 0] if self._y_1d else outputs
+
+    def predict(self, X):
+        """Predict the targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values, 1-D if the ``y`` of the fit was.
+        """
+        return self._shaped(self._outputs(self._check_X(X)))
+
+    @staged_method
+    def staged_predict(self, X):
+        """Predictions of the network cut at each depth.
+
+        Item ``k - 1`` is the network made of the first ``k`` hidden layers as the
+        greedy stages left them, topped by the output layer trained at stage ``k``:
+        one fit gives the whole depth curve. Not available in ``"end_to_end"`` mode.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Yields
+        ------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        for outputs in self._staged_outputs(self._check_X(X)):
+            yield self._shaped(outputs)
+
+    @staged_method
+    def staged_score(self, X, y):
+        """R² of the network cut at each depth, as `score` computes it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values of X.
+
+        Yields
+        ------
+        score : float
+        """
+        for predicted in self.staged_predict(X):
+            yield r2_score(y, predicted)
 
 
 def validated_weights(sample_weight, X):

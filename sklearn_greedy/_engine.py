@@ -196,26 +196,29 @@ def train_semi_supervised(
     config,
     seed,
     reconstruction_weight,
-    entropy_weight,
+    entropy_weight=0.0,
+    loss="softmax",
     sample_weight=None,
     labelled_weight=None,
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
 ):
-    """Train encoder, softmax head and decoder jointly on labelled and unlabelled rows.
+    """Train encoder, head and decoder jointly on labelled and unlabelled rows.
 
     Each step takes a mini-batch of ``x`` (every row, in a shuffled order per
     epoch) and as many labelled rows drawn at random, and minimises
 
-    cross-entropy(labelled rows)
+    supervised loss(labelled rows)
     + ``reconstruction_weight`` * squared error of the decoder's reconstruction
       of the mini-batch from its (corrupted) code
     + ``entropy_weight`` * entropy of the head's prediction on the mini-batch,
 
     the joint objective of Ranzato & Szummer (2008) and of the ladder network's
     top layer (Rasmus et al., 2015), with Grandvalet & Bengio's (2005) entropy
-    minimisation.
+    minimisation. The supervised loss is the cross-entropy of a softmax head
+    (``loss="softmax"``) or the squared error of a linear head (``loss="mse"``,
+    a regressor's, which has no entropy term).
 
     Parameters
     ----------
@@ -225,18 +228,20 @@ def train_semi_supervised(
     x : ndarray of shape (n_samples, n_features)
         Every training row, labelled or not.
     x_labelled, y_labelled : ndarray
-        The labelled rows and their class indices.
+        The labelled rows, and their class indices (``"softmax"``) or target
+        values of shape (n_labelled, n_outputs) (``"mse"``).
     n_encoder_layers : int
     activation : str
     config : TrainingConfig
     seed : int
     reconstruction_weight, entropy_weight : float
+    loss : {"softmax", "mse"}
     sample_weight, labelled_weight : ndarray, optional
         Weights of the rows of ``x`` (in the unlabelled terms) and of
-        ``x_labelled`` (in the cross-entropy); see `weighted_config`.
+        ``x_labelled`` (in the supervised term); see `weighted_config`.
     validation : tuple of (x_val, y_val[, weight_val]), optional
-        Held-out labelled rows, scored by (weighted) accuracy each epoch when
-        early stopping.
+        Held-out labelled rows, scored each epoch when early stopping: by
+        (weighted) accuracy, or by minus the (weighted) mean squared error.
     masking_noise, gaussian_noise : float
         Corruption of the mini-batch of ``x`` before it is encoded.
 
@@ -247,10 +252,13 @@ def train_semi_supervised(
     _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
+    if loss == "mse" and entropy_weight:
+        raise ValueError("The entropy term needs class probabilities: loss='softmax'.")
     loop = _compiled_semi_supervised_loop(
         n_encoder_layers,
         len(layers) - n_encoder_layers - 1,
         activation,
+        loss,
         config.optimizer,
         corrupt,
         early_stopping,
@@ -261,19 +269,20 @@ def train_semi_supervised(
     config, labelled_weight = weighted_config(config, labelled_weight, len(x_labelled))
     _, sample_weight = weighted_config(config, sample_weight, len(x))
     hyper = _hyperparameters(config, masking_noise, gaussian_noise)
+    target_dtype = "int32" if loss == "softmax" else _FLOAT
     return _run(
         loop,
         layers,
         (
             tf.constant(x, dtype=_FLOAT),
             tf.constant(x_labelled, dtype=_FLOAT),
-            tf.constant(y_labelled, dtype="int32"),
+            tf.constant(y_labelled, dtype=target_dtype),
             sample_weight,
             labelled_weight,
         ),
         (
             tf.constant(validation[0], dtype=_FLOAT),
-            tf.constant(validation[1], dtype="int32"),
+            tf.constant(validation[1], dtype=target_dtype),
             _validation_weights(validation),
         ),
         tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
@@ -552,7 +561,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
 @cache
 def _compiled_semi_supervised_loop(
-    n_encoder, n_decoder, activation, optimizer, corrupt, early_stopping
+    n_encoder, n_decoder, activation, loss, optimizer, corrupt, early_stopping
 ):
     """The joint loop of `train_semi_supervised`, traced once per kind."""
     keras, tf = keras_and_tensorflow()
@@ -579,30 +588,33 @@ def _compiled_semi_supervised_loop(
             mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
             xb_in = _corrupted(xb, step_seed, mask_rate, noise_std)
             xl = _corrupted(xl, step_seed + 4, mask_rate, noise_std)
-        supervised = _cross_entropy(
-            head(params, encode(params, xl)),
-            tf.gather(y_labelled, drawn),
-            tf.gather(labelled_weights, drawn),
-        )
+        out, yl = head(params, encode(params, xl)), tf.gather(y_labelled, drawn)
+        wl = tf.gather(labelled_weights, drawn)
         codes = encode(params, xb_in)
         reconstruction = _dense_stack(params, codes, n_encoder + 1, n_decoder, act, True)
         reconstruction_error = ops.mean(
             ops.mean(ops.square(ops.subtract(reconstruction, xb)), axis=1) * wb
         )
+        if loss == "mse":
+            supervised = ops.mean(ops.mean(ops.square(ops.subtract(out, yl)), axis=1) * wl)
+            return supervised + tf.cast(hyper[9], _FLOAT) * reconstruction_error
         log_proba = ops.log_softmax(head(params, codes), axis=1)
         entropy = -ops.mean(ops.sum(ops.exp(log_proba) * log_proba, axis=1) * wb)
         return (
-            supervised
+            _cross_entropy(out, yl, wl)
             + tf.cast(hyper[9], _FLOAT) * reconstruction_error
             + tf.cast(hyper[10], _FLOAT) * entropy
         )
 
     def validation_score(params, validation):
         x_val, y_val, weights = validation
-        return _accuracy(head(params, encode(params, x_val)), y_val, weights)
+        out = head(params, encode(params, x_val))
+        if loss == "mse":
+            return -_weighted_mean(ops.mean(ops.square(ops.subtract(out, y_val)), axis=1), weights)
+        return _accuracy(out, y_val, weights)
 
-    matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
-    vector = tf.TensorSpec([None], _FLOAT)
+    matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
+    labels = tf.TensorSpec([None], "int32") if loss == "softmax" else matrix
     return _whole_stage_loop(
         _layer_specs(n_encoder + 1 + n_decoder),
         (matrix, matrix, labels, vector, vector),

@@ -15,7 +15,17 @@ from ._stages import training_score
 
 
 def grow_supervised(
-    runner, layers, head, x, target, validation, *, widths, n_outputs, sample_weight=None
+    runner,
+    layers,
+    head,
+    x,
+    target,
+    validation,
+    *,
+    widths,
+    n_outputs,
+    loss="softmax",
+    sample_weight=None,
 ):
     """Supervised greedy growth (Bengio et al., 2007).
 
@@ -32,14 +42,17 @@ def grow_supervised(
     head : (kernel, bias) or None
         Output layer of the last trained stage, carried into the next one.
     x : ndarray of shape (n_samples, n_features)
-    target : ndarray of shape (n_samples,)
-        Class indices.
+    target : ndarray
+        Class indices, a 0/1 indicator matrix, or (standardized) values: what
+        ``loss`` takes.
     validation : tuple or None
         ``(x_val, target_val, weight_val)`` for early stopping.
     widths : tuple of int
         Widths of every hidden layer of the grown stack.
     n_outputs : int
-        Number of classes.
+        Width of the output layer (the number of classes, labels or outputs).
+    loss : {"softmax", "sigmoid", "mse"}
+        The output layer's loss (`sklearn_greedy._engine.train_stage`).
     sample_weight : ndarray of shape (n_samples,) or None
         Weights of the rows of ``x``.
 
@@ -62,7 +75,7 @@ def grow_supervised(
             [layer, head],
             features,
             target,
-            loss="softmax",
+            loss=loss,
             kind="greedy",
             depth=depth,
             sample_weight=sample_weight,

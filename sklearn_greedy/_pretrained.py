@@ -1,51 +1,57 @@
-"""What the classifiers on an unsupervised pretrained stack share.
+"""What the classifiers and regressors on an unsupervised pretrained stack share.
 
-`AutoencoderPretrainedClassifier` and `RBMPretrainedClassifier` are one procedure
-with two kinds of stack: the stack, an estimator of its own (`StackedAutoencoder`,
-`StackedRBM`), is pretrained greedily on every row of X, labelled or not, and a
-softmax head is solved on the top code of the labelled rows (and, with
-``staged_heads``, on the code of every depth). `BasePretrainedClassifier` holds
-that procedure, the unlabelled rows' marker and the scores that leave those rows
-out; a subclass names its stack's class and the fitted attribute that holds it.
+The autoencoder and RBM classifiers and regressors are one procedure with two
+kinds of stack and two kinds of head: the stack, an estimator of its own
+(`StackedAutoencoder`, `StackedRBM`), is pretrained greedily on every row of X,
+labelled or not, and a head is solved on the top code of the labelled rows (and,
+with ``staged_heads``, on the code of every depth): a softmax (or, multilabel,
+sigmoid) layer for a classifier, a linear one for a regressor.
+`BasePretrainedNetwork` holds that procedure and the scores that leave the
+unlabelled rows out; `BasePretrainedClassifier` adds the unlabelled rows' marker,
+`BasePretrainedRegressor` takes a row whose targets are all NaN as unlabelled. A
+subclass names its stack's class and the fitted attribute that holds it.
 """
 
 import numbers
 
 import numpy as np
-from sklearn.base import ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.base import RegressorMixin
+from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._base import (
-    FLOAT_DTYPES,
     BaseGreedyClassifier,
+    BaseGreedyRegressor,
+    MultilabelClassifierMixin,
     coefs_and_intercepts,
     staged_method,
     validated_weights,
 )
-from ._compat import Interval, _safe_indexing, validate_data
+from ._compat import Interval, _safe_indexing
 from ._engine import hidden_features
 from ._greedy import grow_randomly
 
-PRETRAINED_CLASSIFIER_CONSTRAINTS = {
+PRETRAINED_REGRESSOR_CONSTRAINTS = {
     "staged_heads": ["boolean"],
-    "unlabelled_marker": [numbers.Integral, str, None],
     "head_max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+}
+PRETRAINED_CLASSIFIER_CONSTRAINTS = {
+    **PRETRAINED_REGRESSOR_CONSTRAINTS,
+    "unlabelled_marker": [numbers.Integral, str, None],
 }
 
 
-class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
-    """A stack pretrained on every row, then a softmax head. Not for direct use.
+class BasePretrainedNetwork:
+    """A stack pretrained on every row, then a head on the labelled rows' code.
+    Not for direct use.
 
-    Subclasses set ``_stack_class`` (the stack's estimator class, whose
-    ``_fit_stages`` takes an ``after_stage`` callback), ``_stack_kind`` (the kind
-    of its greedy stages) and ``_stack_attribute`` (the name of the fitted
-    attribute that holds the pretrained stack), and have the parameters of
-    `PRETRAINED_CLASSIFIER_CONSTRAINTS`.
-
-    `ClassifierMixin` is a base here, left of the network's base as ever, so that
-    subclasses derive from this class alone and its `score`, which leaves the
-    unlabelled rows out, comes before the mixin's.
+    The procedure, whatever the targets (`Targets`), left of a classifier's or a
+    regressor's base. Subclasses set ``_stack_class`` (the stack's estimator
+    class, whose ``_fit_stages`` takes an ``after_stage`` callback),
+    ``_stack_kind`` (the kind of its greedy stages) and ``_stack_attribute``
+    (the name of the fitted attribute that holds the pretrained stack), have the
+    parameters of `PRETRAINED_REGRESSOR_CONSTRAINTS`, and say which rows are
+    labelled (`_labelled_rows`).
     """
 
     _stack_class = None
@@ -69,50 +75,252 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         )
 
     def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        """``X``, which rows are labelled, their class indices, the classes and
-        the weights of the rows of ``X``."""
-        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        """``X``, which rows are labelled, the `Targets` of those rows, and the
+        weights of the rows of ``X``."""
+        X, y = self._validate_X_y(X, y, warm)
         sample_weight = validated_weights(sample_weight, X)
         labelled = self._labelled_rows(y)
-        # Checked on the labelled rows only: string labels with unlabelled rows are an
-        # object array mixing strings and -1, which is no classification target as a whole.
-        check_classification_targets(y[labelled])
         n_unlabelled = len(y) - int(labelled.sum())
-        note = "" if n_unlabelled == 0 else _unlabelled_note(self.unlabelled_marker)
-        classes, y_encoded = self._encode_labels(
-            y[labelled], warm, note, None if sample_weight is None else sample_weight[labelled]
+        note = "" if n_unlabelled == 0 else self._unlabelled_note()
+        # Read off the labelled rows only: string labels with unlabelled rows are an
+        # object array mixing strings and -1, which is no classification target as a
+        # whole, and NaN is no regression target.
+        targets = self._targets(
+            y[labelled],
+            warm,
+            note,
+            sample_weight=None if sample_weight is None else sample_weight[labelled],
         )
-        if self.verbose and self.unlabelled_marker is not None:
+        if self.verbose and self._unlabelled_rule() is not None:
             print(
                 f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "
-                f"(y == {self.unlabelled_marker!r}): they are not a class, and score "
-                "leaves them out.",
+                f"{self._unlabelled_rule()}",
                 flush=True,
             )
-        return X, labelled, y_encoded, classes, sample_weight
+        return X, labelled, targets, sample_weight
 
-    def _labelled_rows(self, y):
-        """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
-        labelled = ~_is_unlabelled(y, self.unlabelled_marker)
-        if not labelled.any():
-            raise ValueError(
-                f"y has no labelled rows: every label is {self.unlabelled_marker!r} "
-                "(unlabelled). The head needs labelled rows; to learn from unlabelled data "
-                f"alone, use {self._stack_class.__name__}."
-            )
-        return labelled
+    def _no_labelled_rows(self, rule):
+        return ValueError(
+            f"y has no labelled rows: {rule}. The head needs labelled rows; to learn "
+            f"from unlabelled data alone, use {self._stack_class.__name__}."
+        )
 
     def _labelled_part(self, X, y, sample_weight=None):
         """The labelled rows of ``X``, ``y`` and ``sample_weight``, for scoring."""
         # Bad X is reported as every method reports it, before the rows are picked;
         # X itself is passed on as given, feature names and all.
         self._check_X(X)
-        y = column_or_1d(y, warn=True)
+        y = self._check_scored_y(y)
         check_consistent_length(X, y, sample_weight)
         rows = np.flatnonzero(self._labelled_rows(y))
         if sample_weight is not None:
             sample_weight = _safe_indexing(np.asarray(sample_weight), rows)
         return _safe_indexing(X, rows), y[rows], sample_weight
+
+    def _stage_kinds(self, depth):
+        if self.staged_heads or depth == self.n_layers:
+            return [self._stack_kind, "head"]
+        return [self._stack_kind]
+
+    def _fit_stages(self, data, widths, runner, warm):
+        X, labelled, targets, sample_weight = data
+        X_train, y_train, weight_train, _ = self._split_labelled(data, runner)
+        if self.mode == "end_to_end":
+            stack, heads = None, []
+            layers = grow_randomly(runner, [], widths, X.shape[1])
+            head = targets.fold(
+                runner.new_layer(
+                    widths[-1], targets.n_outputs, "end_to_end", self.n_layers, "head"
+                )
+            )
+        else:
+            stack, heads = self._pretrain(
+                (X, sample_weight), (X_train, y_train, weight_train), targets, widths, runner, warm
+            )
+            layers, head = stack._encoder_layers(), heads[-1]
+        staged = self.staged_heads and stack is not None
+        fitted = {
+            **targets.attributes,
+            "n_unlabelled_": int(np.count_nonzero(~labelled)),
+            self._stack_attribute: stack,
+            **coefs_and_intercepts([*layers, head]),
+            "_staged_layers": list(stack._staged_layers) if staged else [],
+            # Every head trained, kept through fine-tuning: `at_depth` reads them.
+            "_staged_heads": heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, [*layers, head], stack))
+        return fitted
+
+    def _joint_stage(self, data, runner, network, stack=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (the stack's
+        encoding layers and the head), trained as one on the labelled rows.
+
+        ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
+        ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
+        """
+        targets = data[2]
+        X_train, y_train, weight_train, validation = self._split_labelled(data, runner)
+        *layers, head = network
+        *layers, head = self._train_jointly(
+            runner,
+            [*layers, targets.unfold(head)],
+            X_train,
+            y_train,
+            targets.loss,
+            validation,
+            weight_train,
+        )
+        return coefs_and_intercepts([*layers, targets.fold(head)])
+
+    @staticmethod
+    def _split_labelled(data, runner):
+        """The labelled rows, their targets and weights, split for early stopping:
+        ``x_train, y_train, weight_train, validation``."""
+        X, labelled, targets, sample_weight = data
+        return runner.split(
+            X[labelled],
+            targets.values,
+            "labelled rows",
+            stratify=targets.stratify,
+            sample_weight=None if sample_weight is None else sample_weight[labelled],
+        )
+
+    def _state_at_depth(self, depth):
+        heads = self._staged_heads
+        if len(heads) == self.n_layers_:
+            heads = heads[:depth]
+        elif depth == self.n_layers_ and heads:
+            heads = heads[-1:]
+        elif not self.staged_heads:
+            raise ValueError(
+                f"This {type(self).__name__} has a head on the code of depth "
+                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
+                "staged_heads=True to train a head at every depth."
+            )
+        else:
+            self._check_stages_kept(heads)
+        stack = getattr(self, self._stack_attribute).at_depth(depth)
+        return {
+            **self._fitted_targets(),
+            self._stack_attribute: stack,
+            **coefs_and_intercepts([*stack._encoder_layers(), heads[-1]]),
+            "_staged_layers": list(stack._staged_layers) if self._staged_layers else [],
+            "_staged_heads": heads,
+        }
+
+    def _pretrain(self, rows, labelled_rows, targets, widths, runner, warm):
+        """Grow the stack on every row, with a head on the labelled rows' codes
+        after each stage that has one; returns the fitted stack and the heads
+        (acting on the targets' own units).
+
+        ``rows`` is ``(X, sample_weight)``, every row; ``labelled_rows`` is
+        ``(X_train, y_train, weight_train)``, the labelled rows the heads are
+        solved on.
+        """
+        X, sample_weight = rows
+        X_train, y_train, weight_train = labelled_rows
+        stack = self._stack(runner.seed, warm)
+        encoder = stack._encoder_layers() if warm else []
+        codes = hidden_features(encoder, X_train, self.activation)
+        heads = list(self._staged_heads) if warm and self.staged_heads else []
+
+        def train_head(depth, layer):
+            nonlocal codes
+            codes = hidden_features([layer], codes, self.activation)
+            if "head" in self._stage_kinds(depth):
+                head = runner.solve_head(
+                    codes,
+                    y_train,
+                    targets.n_outputs,
+                    kind="head",
+                    depth=depth,
+                    loss=targets.loss,
+                    sample_weight=weight_train,
+                    standardize=self._standardized_heads,
+                )
+                heads.append(targets.fold(head))
+
+        data = stack._validate_fit_data(X, None, warm, sample_weight)
+        fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
+        records = [record for record in runner.history if record["kind"] == self._stack_kind]
+        stack._set_fitted(
+            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        )
+        return stack, heads
+
+    def _stack(self, seed, warm):
+        """A ``_stack_class`` estimator with this estimator's shared settings,
+        holding the fitted state of the fitted stack for a warm start."""
+        stack_class = self._stack_class
+        params = {
+            name: value
+            for name, value in self.get_params(deep=False).items()
+            if name in stack_class._parameter_constraints
+        }
+        params.update(mode="frozen", warm_start=warm, random_state=seed)
+        stack = stack_class(**params)
+        if warm:
+            previous = getattr(self, self._stack_attribute)
+            stack._set_fitted(
+                **{
+                    name: value
+                    for name, value in vars(previous).items()
+                    if name not in params and name != "_keras_views"
+                }
+            )
+        return stack
+
+
+class BasePretrainedClassifier(
+    BasePretrainedNetwork, MultilabelClassifierMixin, BaseGreedyClassifier
+):
+    """A stack pretrained on every row, then a softmax head. Not for direct use.
+
+    Subclasses have the parameters of `PRETRAINED_CLASSIFIER_CONSTRAINTS` (see
+    `BasePretrainedNetwork`). A multilabel indicator ``y`` gets one sigmoid
+    output per label, and has no unlabelled rows.
+
+    The classifier mixin is a base here, left of the network's base as ever, so
+    that subclasses derive from this class alone and its `score`, which leaves the
+    unlabelled rows out, comes before the mixin's.
+    """
+
+    def _labelled_rows(self, y):
+        """Boolean mask of the rows of ``y`` whose label is not ``unlabelled_marker``."""
+        if y.ndim == 2:
+            # A multilabel indicator marks no row; one with the marker in it is no
+            # indicator, which `_targets` reports.
+            return np.ones(len(y), dtype=bool)
+        labelled = ~_is_unlabelled(y, self.unlabelled_marker)
+        if not labelled.any():
+            raise self._no_labelled_rows(f"every label is {self.unlabelled_marker!r} (unlabelled)")
+        return labelled
+
+    def _targets(self, y, warm, note="", sample_weight=None):
+        if y.ndim == 2 and self.unlabelled_marker is not None:
+            if np.any(_is_unlabelled(y.ravel(), self.unlabelled_marker)):
+                note += (
+                    f" A multilabel y has no unlabelled rows, and {self.unlabelled_marker!r} "
+                    "is the marker of one: give every row's labels as 0 and 1."
+                )
+        return super()._targets(y, warm, note, sample_weight)
+
+    def _unlabelled_rule(self):
+        if self.unlabelled_marker is None:
+            return None
+        return (
+            f"(y == {self.unlabelled_marker!r}): they are not a class, and score leaves them out."
+        )
+
+    def _unlabelled_note(self):
+        return _unlabelled_note(self.unlabelled_marker)
+
+    def _check_scored_y(self, y):
+        y = np.asarray(y)
+        if y.ndim == 2 and y.shape[1] == 1:
+            return column_or_1d(y, warn=True)
+        return y
 
     def score(self, X, y, sample_weight=None):
         """Accuracy on the labelled rows of ``(X, y)``.
@@ -160,149 +368,88 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
         X, y, _ = self._labelled_part(X, y)
         yield from super().staged_score(X, y)
 
-    def _stage_kinds(self, depth):
-        if self.staged_heads or depth == self.n_layers:
-            return [self._stack_kind, "head"]
-        return [self._stack_kind]
 
-    def _labelled_split(self, data, runner):
-        """The labelled rows' ``x_train, y_train, weight_train, validation``."""
-        X, labelled, y, _, sample_weight = data
-        return runner.split(
-            X[labelled],
-            y,
-            "labelled rows",
-            stratify=True,
-            sample_weight=None if sample_weight is None else sample_weight[labelled],
-        )
+class BasePretrainedRegressor(BasePretrainedNetwork, RegressorMixin, BaseGreedyRegressor):
+    """A stack pretrained on every row, then a linear head. Not for direct use.
 
-    def _fit_stages(self, data, widths, runner, warm):
-        X, labelled, y, classes, sample_weight = data
-        X_train, y_train, weight_train, _ = self._labelled_split(data, runner)
-        if self.mode == "end_to_end":
-            stack, heads = None, []
-            layers = grow_randomly(runner, [], widths, X.shape[1])
-            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
-        else:
-            stack, heads = self._pretrain(
-                (X, sample_weight),
-                (X_train, y_train, weight_train),
-                len(classes),
-                widths,
-                runner,
-                warm,
-            )
-            layers, head = stack._encoder_layers(), heads[-1]
-        staged = self.staged_heads and stack is not None
-        fitted = {
-            "classes_": classes,
-            "n_unlabelled_": int(np.count_nonzero(~labelled)),
-            self._stack_attribute: stack,
-            **coefs_and_intercepts([*layers, head]),
-            "_staged_layers": list(stack._staged_layers) if staged else [],
-            # Every head trained, kept through fine-tuning: `at_depth` reads them.
-            "_staged_heads": heads,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, head], stack))
-        return fitted
+    A row whose targets are all NaN is unlabelled: it pretrains the stack, and
+    `score` leaves it out. Subclasses have the parameters of
+    `PRETRAINED_REGRESSOR_CONSTRAINTS` (see `BasePretrainedNetwork`).
+    """
 
-    def _joint_stage(self, data, runner, network, stack=None):
-        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (the stack's
-        encoding layers and the head), trained as one on the labelled rows.
+    _nan_marks_unlabelled = True
 
-        ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
-        ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
-        """
-        X_train, y_train, weight_train, validation = self._labelled_split(data, runner)
-        network = self._train_jointly(
-            runner, network, X_train, y_train, "softmax", validation, weight_train
-        )
-        return coefs_and_intercepts(network)
-
-    def _state_at_depth(self, depth):
-        heads = self._staged_heads
-        if len(heads) == self.n_layers_:
-            heads = heads[:depth]
-        elif depth == self.n_layers_ and heads:
-            heads = heads[-1:]
-        elif not self.staged_heads:
+    def _labelled_rows(self, y):
+        """Boolean mask of the rows of ``y`` with targets (not all NaN)."""
+        missing = np.isnan(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
+        unlabelled = missing.all(axis=1)
+        partial = np.flatnonzero(missing.any(axis=1) & ~unlabelled)
+        if partial.size:
+            shown = ", ".join(str(row) for row in partial[:10])
+            more = f" and {partial.size - 10} more" if partial.size > 10 else ""
             raise ValueError(
-                f"This {type(self).__name__} has a head on the code of depth "
-                f"{self.n_layers_} only, so it cannot be cut at depth {depth}. Fit it with "
-                "staged_heads=True to train a head at every depth."
+                f"y has NaN in some outputs but not all of row{'s' * (partial.size > 1)} "
+                f"{shown}{more}. A row is unlabelled when all its targets are NaN; give "
+                "every target of a labelled row."
             )
-        else:
-            self._check_stages_kept(heads)
-        stack = getattr(self, self._stack_attribute).at_depth(depth)
-        return {
-            "classes_": self.classes_,
-            self._stack_attribute: stack,
-            **coefs_and_intercepts([*stack._encoder_layers(), heads[-1]]),
-            "_staged_layers": list(stack._staged_layers) if self._staged_layers else [],
-            "_staged_heads": heads,
-        }
+        if unlabelled.all():
+            raise self._no_labelled_rows("every target is NaN (unlabelled)")
+        return ~unlabelled
 
-    def _pretrain(self, rows, labelled_rows, n_classes, widths, runner, warm):
-        """Grow the stack on every row, with a head on the labelled rows' codes
-        after each stage that has one; returns the fitted stack and the heads.
+    def _unlabelled_rule(self):
+        return "(all their targets NaN): score leaves them out."
 
-        ``rows`` is ``(X, sample_weight)``, every row; ``labelled_rows`` is
-        ``(X_train, y_train, weight_train)``, the labelled rows the heads are
-        solved on.
-        """
-        X, sample_weight = rows
-        X_train, y_train, weight_train = labelled_rows
-        stack = self._stack(runner.seed, warm)
-        encoder = stack._encoder_layers() if warm else []
-        codes = hidden_features(encoder, X_train, self.activation)
-        heads = list(self._staged_heads) if warm and self.staged_heads else []
+    def _unlabelled_note(self):
+        return ""
 
-        def train_head(depth, layer):
-            nonlocal codes
-            codes = hidden_features([layer], codes, self.activation)
-            if "head" in self._stage_kinds(depth):
-                heads.append(
-                    runner.solve_head(
-                        codes,
-                        y_train,
-                        n_classes,
-                        kind="head",
-                        depth=depth,
-                        sample_weight=weight_train,
-                        standardize=self._standardized_heads,
-                    )
-                )
-
-        data = stack._validate_fit_data(X, None, warm, sample_weight)
-        fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
-        records = [record for record in runner.history if record["kind"] == self._stack_kind]
-        stack._set_fitted(
-            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+    def _check_scored_y(self, y):
+        return check_array(
+            y, ensure_2d=False, dtype=np.float64, ensure_all_finite="allow-nan", input_name="y"
         )
-        return stack, heads
 
-    def _stack(self, seed, warm):
-        """A ``_stack_class`` estimator with this classifier's shared settings,
-        holding the fitted state of the fitted stack for a warm start."""
-        stack_class = self._stack_class
-        params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name in stack_class._parameter_constraints
-        }
-        params.update(mode="frozen", warm_start=warm, random_state=seed)
-        stack = stack_class(**params)
-        if warm:
-            previous = getattr(self, self._stack_attribute)
-            stack._set_fitted(
-                **{
-                    name: value
-                    for name, value in vars(previous).items()
-                    if name not in params and name != "_keras_views"
-                }
-            )
-        return stack
+    def score(self, X, y, sample_weight=None):
+        """R² on the labelled rows of ``(X, y)``.
+
+        Rows whose targets are all NaN (unlabelled) are left out, so that
+        `~sklearn.model_selection.cross_val_score` and
+        `~sklearn.model_selection.GridSearchCV` with their default scoring
+        measure the labelled rows of each test fold.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples, labelled and unlabelled.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values; all NaN marks an unlabelled row.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² of ``predict`` on the labelled rows.
+        """
+        return super().score(*self._labelled_part(X, y, sample_weight))
+
+    @staged_method
+    def staged_score(self, X, y):
+        """R² on the labelled rows of the network cut at each depth.
+
+        Unlabelled rows are left out, as in `score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values of X; all NaN marks an unlabelled row.
+
+        Yields
+        ------
+        score : float
+        """
+        X, y, _ = self._labelled_part(X, y)
+        yield from super().staged_score(X, y)
 
 
 def _unlabelled_note(marker):

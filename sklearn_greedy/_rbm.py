@@ -1,6 +1,6 @@
 """Greedy layer-wise pretraining with restricted Boltzmann machines: the stack of
-RBMs (a deep belief network's pretraining), and a classifier made of one plus a
-softmax head."""
+RBMs (a deep belief network's pretraining), and a classifier and a regressor
+made of one plus a head."""
 
 import numbers
 
@@ -22,7 +22,12 @@ from ._base import (
 from ._compat import Interval, StrOptions, validate_data
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import grow_randomly, grow_rbm, random_decoder
-from ._pretrained import PRETRAINED_CLASSIFIER_CONSTRAINTS, BasePretrainedClassifier
+from ._pretrained import (
+    PRETRAINED_CLASSIFIER_CONSTRAINTS,
+    PRETRAINED_REGRESSOR_CONSTRAINTS,
+    BasePretrainedClassifier,
+    BasePretrainedRegressor,
+)
 
 VISIBLE_UNITS = ("bernoulli", "gaussian")
 
@@ -680,7 +685,26 @@ def _pseudo_log_likelihood(X, kernel, hidden_bias, visible_bias):
     return scores
 
 
-class RBMPretrainedClassifier(BasePretrainedClassifier):
+class _DeepBeliefNetwork:
+    """What the classifier and the regressor on a stack of RBMs share, left of
+    their pretrained base: the stack, logistic units, and heads on the hidden
+    probabilities as they are."""
+
+    activation = "sigmoid"
+    kernel_initializer = "glorot_uniform"  # of "end_to_end"'s random layers
+
+    _stack_class = StackedRBM
+    _stack_kind = "rbm"
+    _stack_attribute = "rbm_"
+    # Hidden probabilities share one scale, [0, 1]. Standardized, a unit that barely
+    # varies gets a weight as much larger as its spread is small, which fine-tuning
+    # then starts from: on held-out rows of the nudged digits, 0.951 against 0.975
+    # accuracy after fine-tuning (two layers of 100 units, seed 1).
+    _standardized_heads = False
+    _training_config = StackedRBM._training_config
+
+
+class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
     __doc__ = (
         """Deep belief network: a stack of RBMs pretrained on all rows, then a softmax head.
 
@@ -828,18 +852,6 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
     )
 
     _parameter_constraints = {**_RBM_CONSTRAINTS, **PRETRAINED_CLASSIFIER_CONSTRAINTS}
-    activation = "sigmoid"
-    kernel_initializer = "glorot_uniform"  # of "end_to_end"'s random layers
-
-    _stack_class = StackedRBM
-    _stack_kind = "rbm"
-    _stack_attribute = "rbm_"
-    # Hidden probabilities share one scale, [0, 1]. Standardized, a unit that barely
-    # varies gets a weight as much larger as its spread is small, which fine-tuning
-    # then starts from: on held-out rows of the nudged digits, 0.951 against 0.975
-    # accuracy after fine-tuning (two layers of 100 units, seed 1).
-    _standardized_heads = False
-    _training_config = StackedRBM._training_config
 
     def __init__(
         self,
@@ -900,9 +912,199 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
             Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
             visible units, standardized for Gaussian ones. Sparse matrices are
             not supported.
-        y : array-like of shape (n_samples,)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
-            unlabelled row.
+            unlabelled row. Or a multilabel indicator matrix of 0 and 1, which
+            has no unlabelled rows.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row, labelled or not, in every stage: the RBMs'
+            statistics, the head's loss and the fine-tuning's. A weight of ``k``
+            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+
+class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
+    __doc__ = (
+        """Deep belief network regressor: a stack of RBMs pretrained on all rows, then
+    a linear head.
+
+    `RBMPretrainedClassifier`'s procedure with a linear head: a `StackedRBM` is
+    pretrained greedily on every row of X, labelled or not, then a linear
+    layer (the head) is solved by least squares on the top hidden
+    probabilities of the labelled rows. In ``"finetune"`` mode the RBMs' up
+    passes and the head are then trained jointly by backpropagation of the
+    squared error on the labelled rows. Single- and multi-output ``y``; a row
+    whose targets are all NaN is unlabelled: it pretrains the RBMs, never
+    reaches the head, and is left out by `score`.
+
+    The targets are standardized inside (zero mean and unit variance per
+    output), and the standardization is folded into the head: ``coefs_``,
+    ``model_`` and predictions are in the targets' own units. The defaults are
+    the classifier's.
+
+    Parameters
+    ----------"""
+        + _RBM_PARAMETERS_DOC
+        % {
+            "mode_default": '"finetune"',
+            "mode": """        ``"frozen"``: the RBMs stay as pretrained and only the head is
+        solved. ``"finetune"``: then the whole network (the RBMs' up passes as
+        logistic layers, and the head) is trained jointly by backpropagation of
+        the squared error of the standardized targets on the labelled rows, for
+        ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
+        pretraining; the same network of logistic units trained from random
+        weights (``glorot_uniform``) on the labelled rows.""",
+            "finetune": """    finetune_epochs : int, default=30
+        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
+    finetune_learning_rate : float, default=0.03
+        Learning rate of the fine-tuning phase; ``None`` means
+        ``learning_rate / 10``, or 0.01 with ``learning_rate="auto"``. The
+        classifier's default.""",
+            "batch_size": 10,
+            "batch_size_evidence": "The classifier's default.",
+        }
+        + """    staged_heads : bool, default=False
+        Also solve a head on the top hidden probabilities of every depth, so that
+        the ``staged_*`` methods give the depth curve from one fit.
+    head_max_iter : int, default=1000
+        Kept for the same parameters as `RBMPretrainedClassifier`: a
+        least-squares head is solved exactly, in one step, on the hidden
+        probabilities as they are (not standardized), with the penalty
+        ``alpha``: `~sklearn.linear_model.Ridge` with penalty
+        ``alpha * n_outputs_ / 2`` (the networks' mean squared error over the
+        ``n * n_outputs_`` entries plus ``alpha / (2 n) * ||W||^2``).
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+    n_unlabelled_ : int
+        Number of rows of the last fit's ``y`` taken as unlabelled (all NaN).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+        Number of hidden layers (RBMs) of the fitted network.
+    rbm_ : StackedRBM or None
+        The pretrained stack of RBMs (``None`` in ``"end_to_end"`` mode).
+    coefs_, intercepts_ : list of ndarray
+        The final network's kernels and biases: the RBMs' up passes (fine-tuned
+        in ``"finetune"`` mode), then the linear head (in the targets' units).
+    model_ : keras.Model
+        The final network as a plain Keras model from X to the targets.
+    history_ : list of dict
+        One record per stage, in the order they ran: each depth's RBM stage
+        (``kind="rbm"``), the head on its hidden probabilities
+        (``kind="head"``), then the fine-tuning or end-to-end stage. Keys as in
+        `StackedRBM`, ``score`` being minus the training mean squared error of
+        the standardized targets for the regression stages.
+    loss_curve_ : list of float
+        Training loss (mean squared error of the standardized targets plus
+        penalty, on the labelled rows) of each epoch of the last stage of the
+        fit: the ``"finetune"`` or ``"end_to_end"`` stage, or, in ``"frozen"``
+        mode, the head's final loss.
+    n_iter_ : int
+        Epochs run by that last stage (1 for a solved head).
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    validation_scores_ : list of float or None
+        With ``early_stopping``, minus the validation mean squared error of the
+        standardized targets, each epoch of that last stage; ``None`` otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``; ``None``
+        otherwise.
+
+    See Also
+    --------
+    RBMPretrainedClassifier : The same procedure, for class labels.
+    StackedRBM : The pretrained stack on its own, as a transformer.
+    GreedyLayerwiseRegressor : Supervised greedy pretraining.
+
+    References
+    ----------
+    Hinton, G. E. and Salakhutdinov, R. R. (2006). Reducing the dimensionality
+    of data with neural networks. Science 313(5786).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_greedy import RBMPretrainedRegressor
+    >>> X, y = make_friedman1(n_samples=300, random_state=0)  # X in [0, 1]
+    >>> reg = RBMPretrainedRegressor(n_layers=2, hidden_units=32, epochs=2,
+    ...                              random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    """
+    )
+
+    _parameter_constraints = {**_RBM_CONSTRAINTS, **PRETRAINED_REGRESSOR_CONSTRAINTS}
+
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=128,
+        mode="finetune",
+        epochs=10,
+        finetune_epochs=30,
+        finetune_learning_rate=0.03,
+        batch_size=10,
+        optimizer="sgd",
+        learning_rate="auto",
+        momentum=0.9,
+        alpha=0.001,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        visible_units="bernoulli",
+        cd_steps=1,
+        persistent=False,
+        staged_heads=False,
+        head_max_iter=1000,
+    ):
+        self.n_layers = n_layers
+        self.hidden_units = hidden_units
+        self.mode = mode
+        self.epochs = epochs
+        self.finetune_epochs = finetune_epochs
+        self.finetune_learning_rate = finetune_learning_rate
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+        self.visible_units = visible_units
+        self.cd_steps = cd_steps
+        self.persistent = persistent
+        self.staged_heads = staged_heads
+        self.head_max_iter = head_max_iter
+
+    def fit(self, X, y, sample_weight=None):
+        """Pretrain the RBMs on every row, then train the head (and fine-tune).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
+            visible units, standardized for Gaussian ones. Sparse matrices are
+            not supported.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values; a row whose targets are all NaN is unlabelled.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each row, labelled or not, in every stage: the RBMs'
             statistics, the head's loss and the fine-tuning's. A weight of ``k``

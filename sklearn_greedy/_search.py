@@ -18,6 +18,7 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, check_cv
+from sklearn.utils import get_tags
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import indexable
 
@@ -199,6 +200,15 @@ class DepthSearchCV(BaseSearchCV):
             return_train_score=return_train_score,
         )
         self.param_grid = param_grid
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # BaseSearchCV carries the estimator's kind, not whether it takes 2-D y: a
+        # multi-output regressor's search does too.
+        target_tags = get_tags(self.estimator).target_tags
+        tags.target_tags.multi_output = target_tags.multi_output
+        tags.target_tags.single_output = target_tags.single_output
+        return tags
 
     @_fit_context(
         # DepthSearchCV.estimator is not validated yet

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
@@ -37,6 +37,9 @@ OUTPUT_INITIALIZER = "glorot_uniform"
 SEED_HIGH = np.iinfo(np.int32).max
 
 _PACKAGE_DIR = str(Path(__file__).resolve().parent)
+
+# The kinds of the unsupervised stages, whose score is a reconstruction's.
+STACK_KINDS = ("autoencoder", "rbm")
 
 
 def fit_seed(random_state):
@@ -285,6 +288,7 @@ class StageRunner:
         y_labelled,
         *,
         n_encoder_layers,
+        loss="softmax",
         sample_weight=None,
         labelled_weight=None,
         validation=None,
@@ -293,8 +297,10 @@ class StageRunner:
         """The ``"finetune"`` stage on labelled and unlabelled rows at once.
 
         ``layers`` are the encoder's, the head and the decoder; see
-        `sklearn_greedy._engine.train_semi_supervised` for the joint loss and
-        the weights of the rows of ``x`` and ``x_labelled``.
+        `sklearn_greedy._engine.train_semi_supervised` for the joint loss, the
+        cross-entropy of a softmax head (``loss="softmax"``, with the estimator's
+        ``entropy_weight``) or the squared error of a linear one (``"mse"``),
+        and the weights of the rows of ``x`` and ``x_labelled``.
         """
         estimator = self.estimator
         number = self._next_stage("finetune", n_encoder_layers)
@@ -308,7 +314,8 @@ class StageRunner:
             config=estimator._training_config(finetune=True),
             seed=self.seed_for("finetune", n_encoder_layers, "train"),
             reconstruction_weight=float(estimator.reconstruction_weight),
-            entropy_weight=float(estimator.entropy_weight),
+            entropy_weight=float(estimator.entropy_weight) if loss == "softmax" else 0.0,
+            loss=loss,
             sample_weight=sample_weight,
             labelled_weight=labelled_weight,
             validation=validation,
@@ -318,65 +325,93 @@ class StageRunner:
 
         def score(trained):
             return training_score(
-                network, x_labelled, y_labelled, "softmax", estimator.activation, labelled_weight
+                network, x_labelled, y_labelled, loss, estimator.activation, labelled_weight
             )
 
-        return self._record(result, number, "finetune", n_encoder_layers, True, score, "softmax")
+        return self._record(result, number, "finetune", n_encoder_layers, True, score, loss)
 
     def solve_head(
-        self, x, target, n_classes, *, kind, depth, sample_weight=None, standardize=True
+        self,
+        x,
+        target,
+        n_outputs,
+        *,
+        kind,
+        depth,
+        loss="softmax",
+        sample_weight=None,
+        standardize=True,
     ):
-        """Stage ``(kind, depth)``: a softmax layer on fixed features, solved.
+        """Stage ``(kind, depth)``: an output layer on fixed features, solved.
 
-        On frozen features the head is a convex softmax regression, so it is solved
-        as `~sklearn.linear_model.LogisticRegression` solves it: L-BFGS to a
-        tolerance, within ``head_max_iter`` iterations, on the standardized
-        features (on the features as they are, with ``standardize=False``), with
-        the networks' L2 penalty ``alpha`` (mean cross-entropy plus
-        ``alpha / (2 n) * ||W||^2``; with ``sample_weight``, the weighted mean
-        and ``n`` the weights' sum), not stepped for a number of epochs.
+        On frozen features the head is a convex problem, so it is solved as
+        scikit-learn solves it, not stepped for a number of epochs, on the
+        standardized features (on the features as they are, with
+        ``standardize=False``), with the networks' L2 penalty ``alpha``:
+
+        - ``loss="softmax"``: a softmax regression over ``n_outputs`` classes
+          (``target``: class indices), as `~sklearn.linear_model.LogisticRegression`
+          solves it, L-BFGS to a tolerance within ``head_max_iter`` iterations,
+          minimising the mean cross-entropy plus ``alpha / (2 n) * ||W||^2``;
+        - ``loss="sigmoid"``: one binary logistic regression per column of the
+          0/1 ``target`` (multilabel), with the same penalty; a column constant
+          on these rows gets a constant logit;
+        - ``loss="mse"``: least squares on every column of ``target``, the
+          networks' mean squared error over the ``n * n_outputs`` entries plus
+          ``alpha / (2 n) * ||W||^2``, which is `~sklearn.linear_model.Ridge`
+          with penalty ``alpha * n_outputs / 2`` on each column
+          (`~sklearn.linear_model.LinearRegression` for ``alpha=0``).
+
+        With ``sample_weight`` the means are weighted and ``n`` is the weights'
+        sum, as in those solvers.
         """
         estimator = self.estimator
         number = self._next_stage(kind, depth)
         start = time.perf_counter()
         alpha = float(estimator.alpha)
-        solver = LogisticRegression(
-            C=1.0 / alpha if alpha > 0 else np.inf, max_iter=estimator.head_max_iter, tol=1e-4
-        )
-        # L-BFGS converges in far fewer iterations on standardized features; the
-        # scaling is folded into the head afterwards, which acts on raw features.
+        # The solvers converge in far fewer iterations on standardized features;
+        # the scaling is folded into the head afterwards, which acts on raw features.
         scaling = Scaling(x, sample_weight) if standardize else None
+        features = x if scaling is None else scaling(x)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            solver.fit(x if scaling is None else scaling(x), target, sample_weight=sample_weight)
+            head, n_iter = _solved_head(
+                features,
+                target,
+                n_outputs,
+                loss,
+                alpha,
+                estimator.head_max_iter,
+                x.dtype,
+                sample_weight,
+            )
         if any(issubclass(w.category, ConvergenceWarning) for w in caught):
             warn_at_caller(
-                f"The softmax head of stage {number} ({kind}, depth {depth}) did not "
+                f"The {loss} head of stage {number} ({kind}, depth {depth}) did not "
                 f"converge in head_max_iter={estimator.head_max_iter} iterations. "
                 "Increase head_max_iter or alpha, or scale X.",
                 ConvergenceWarning,
             )
-        head = _softmax_layer(solver, n_classes, x.dtype)
         if scaling is not None:
             head = scaling.fold_input(head)
-        logits = x @ head[0] + head[1]
+        out = x @ head[0] + head[1]
         total_weight = len(x) if sample_weight is None else float(np.sum(sample_weight))
-        loss = (
-            _cross_entropy(logits, target, sample_weight)
+        loss_value = (
+            _data_loss(out, target, loss, sample_weight)
             + 0.5 * alpha * float(np.sum(head[0] ** 2)) / total_weight
         )
         result = StageResult(
             layers=[head],
-            loss_curve=[loss],
+            loss_curve=[loss_value],
             validation_scores=[],
-            n_epochs=int(np.max(solver.n_iter_)),
+            n_epochs=n_iter,
             diverged=False,
             seconds=time.perf_counter() - start,
         )
         score = lambda trained: training_score(  # noqa: E731
-            trained, x, target, "softmax", estimator.activation, sample_weight
+            trained, x, target, loss, estimator.activation, sample_weight
         )
-        return self._record(result, number, kind, depth, False, score, "softmax", solved=True)[0]
+        return self._record(result, number, kind, depth, False, score, loss, solved=True)[0]
 
     def _record(
         self,
@@ -465,11 +500,14 @@ class StageRunner:
                 if validation:
                     line += f", validation score {validation[epoch - 1]:.4f}"
                 print(line)
-        score = (
-            f"train accuracy {record['score']:.4f}"
-            if loss == "softmax"
-            else f"reconstruction MSE {-record['score']:.4f}"
-        )
+        if loss == "softmax":
+            score = f"train accuracy {record['score']:.4f}"
+        elif record["kind"] in STACK_KINDS or not hasattr(self.estimator, "predict"):
+            score = f"reconstruction MSE {-record['score']:.4f}"
+        else:
+            # A regressor's standardized targets, or a multilabel classifier's
+            # probabilities.
+            score = f"train MSE {-record['score']:.4f}"
         print(
             f"{prefix} ({record['kind']}, depth {record['depth']}): loss "
             f"{record['loss'][-1]:.4f}, {score}, {record['epochs']} epochs, "
@@ -502,6 +540,55 @@ def converged(record, n_iter_no_change, tol):
         if no_improvement > n_iter_no_change:
             return True
     return False
+
+
+def _solved_head(features, target, n_outputs, loss, alpha, max_iter, dtype, sample_weight=None):
+    """The head of `StageRunner.solve_head` on ``features``, and the solver's iterations."""
+    if loss == "mse":
+        # The networks' objective times n * n_outputs: per column, the sum of
+        # squares plus alpha * n_outputs / 2 * ||w||^2, Ridge's objective.
+        solver = (Ridge(alpha=alpha * n_outputs / 2) if alpha > 0 else LinearRegression()).fit(
+            features, target, sample_weight=sample_weight
+        )
+        # Some solvers drop the output axis of a single-column target.
+        kernel = np.reshape(solver.coef_, (n_outputs, -1)).T
+        head = (kernel.astype(dtype), np.reshape(solver.intercept_, n_outputs).astype(dtype))
+        return head, 1
+    C = 1.0 / alpha if alpha > 0 else np.inf
+    if loss == "softmax":
+        solver = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4).fit(
+            features, target, sample_weight=sample_weight
+        )
+        return _softmax_layer(solver, n_outputs, dtype), int(np.max(solver.n_iter_))
+    kernel = np.zeros((features.shape[1], n_outputs), dtype=dtype)
+    bias = np.zeros(n_outputs, dtype=dtype)
+    n_iter = 0
+    weights = np.ones(len(target)) if sample_weight is None else sample_weight
+    for label in range(n_outputs):
+        column = target[:, label]
+        if len(np.unique(column[weights > 0])) == 1:
+            # A label constant on these rows: the logit of its smoothed frequency.
+            positives, total = float(weights @ column), float(weights.sum())
+            bias[label] = np.log((positives + 0.5) / (total - positives + 0.5))
+            continue
+        solver = LogisticRegression(C=C, max_iter=max_iter, tol=1e-4).fit(
+            features, column, sample_weight=sample_weight
+        )
+        kernel[:, label], bias[label] = solver.coef_[0], solver.intercept_[0]
+        n_iter = max(n_iter, int(np.max(solver.n_iter_)))
+    return (kernel, bias), n_iter
+
+
+def _data_loss(out, target, loss, sample_weight=None):
+    """The (weighted) mean data loss of a linear output ``out``, as the engine's loss."""
+    if loss == "softmax":
+        return _cross_entropy(out, target, sample_weight)
+    if loss == "sigmoid":
+        # Binary cross-entropy from logits, stably: log(1 + e^z) - t z.
+        row_losses = np.mean(np.logaddexp(0.0, out) - target * out, axis=1)
+    else:
+        row_losses = np.mean((out - target) ** 2, axis=1)
+    return float(np.average(row_losses, weights=sample_weight))
 
 
 def _softmax_layer(solver, n_classes, dtype):

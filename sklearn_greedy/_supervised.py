@@ -1,12 +1,144 @@
-"""Supervised greedy layer-wise pretraining."""
+"""Supervised greedy layer-wise pretraining: the classifier and the regressor."""
 
-from sklearn.base import ClassifierMixin
+from sklearn.base import RegressorMixin
 
-from ._base import BaseGreedyClassifier, coefs_and_intercepts
+from ._base import (
+    BaseGreedyClassifier,
+    BaseGreedyRegressor,
+    MultilabelClassifierMixin,
+    coefs_and_intercepts,
+)
 from ._greedy import grow_randomly, grow_supervised
 
 
-class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
+class _SupervisedGreedyStages:
+    """The stages of supervised greedy layer-wise pretraining, whatever the
+    targets (`Targets`: labels, multilabel indicator or standardized values):
+    the procedure `GreedyLayerwiseClassifier` and `GreedyLayerwiseRegressor`
+    share, left of their predictor base."""
+
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=128,
+        mode="frozen",
+        epochs=50,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            hidden_units=hidden_units,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+
+    def _stage_kinds(self, depth):
+        return ["greedy"]
+
+    def _fit_stages(self, data, widths, runner, warm):
+        X, targets, sample_weight = data
+        X_train, y_train, weight_train, validation = runner.split(
+            X, targets.values, "rows", stratify=targets.stratify, sample_weight=sample_weight
+        )
+        layers, head, staged_layers, staged_heads = [], None, [], []
+        if warm:
+            *layers, head = self._network()
+            head = targets.unfold(head)
+            staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)
+        if self.mode == "end_to_end":
+            layers = grow_randomly(runner, layers, widths, X.shape[1])
+            head = runner.new_layer(
+                widths[-1], targets.n_outputs, "end_to_end", self.n_layers, "head"
+            )
+            staged_layers, staged_heads = [], []
+        else:
+            growth = grow_supervised(
+                runner,
+                layers,
+                head,
+                X_train,
+                y_train,
+                validation,
+                widths=widths,
+                n_outputs=targets.n_outputs,
+                loss=targets.loss,
+                sample_weight=weight_train,
+            )
+            for _, layer, head in growth:
+                layers = [*layers, layer]
+                staged_layers.append(layer)
+                staged_heads.append(targets.fold(head))
+        network = [*layers, targets.fold(head)]
+        fitted = {
+            **targets.attributes,
+            **coefs_and_intercepts(network),
+            "_staged_layers": staged_layers,
+            "_staged_heads": staged_heads,
+        }
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, network))
+        return fitted
+
+    def _joint_stage(self, data, runner, network):
+        X, targets, sample_weight = data
+        X_train, y_train, weight_train, validation = runner.split(
+            X, targets.values, "rows", stratify=targets.stratify, sample_weight=sample_weight
+        )
+        *layers, head = network
+        *layers, head = self._train_jointly(
+            runner,
+            [*layers, targets.unfold(head)],
+            X_train,
+            y_train,
+            targets.loss,
+            validation,
+            weight_train,
+        )
+        return coefs_and_intercepts([*layers, targets.fold(head)])
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_heads)
+        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
+        return {
+            **self._fitted_targets(),
+            **coefs_and_intercepts([*layers, heads[-1]]),
+            "_staged_layers": layers,
+            "_staged_heads": heads,
+        }
+
+
+class GreedyLayerwiseClassifier(
+    MultilabelClassifierMixin, _SupervisedGreedyStages, BaseGreedyClassifier
+):
     """Deep MLP classifier trained by supervised greedy layer-wise pretraining.
 
     Stage 1 trains a network with one hidden layer. Stage ``k`` adds hidden layer
@@ -77,10 +209,16 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         (and validation score), printed when the stage ends: a stage runs as one
         compiled loop.
 
+    With a multilabel indicator matrix as ``y`` (several labels per row, as
+    `~sklearn.neural_network.MLPClassifier` takes it) the output layer has one
+    sigmoid unit per label, trained on the binary cross-entropy:
+    `predict_proba` gives each label's probability, `predict` the indicator
+    matrix of those above 0.5, and `score` the subset accuracy.
+
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
-        Class labels.
+        Class labels; ``arange(n_labels)`` for a multilabel fit.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -153,50 +291,6 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
     3
     """
 
-    def __init__(
-        self,
-        n_layers=3,
-        hidden_units=128,
-        mode="frozen",
-        epochs=50,
-        finetune_epochs=None,
-        finetune_learning_rate=None,
-        batch_size=32,
-        optimizer="adam",
-        learning_rate=0.001,
-        momentum=0.9,
-        activation="relu",
-        kernel_initializer="he_uniform",
-        alpha=0.0,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-    ):
-        super().__init__(
-            n_layers=n_layers,
-            hidden_units=hidden_units,
-            mode=mode,
-            epochs=epochs,
-            finetune_epochs=finetune_epochs,
-            finetune_learning_rate=finetune_learning_rate,
-            batch_size=batch_size,
-            optimizer=optimizer,
-            learning_rate=learning_rate,
-            momentum=momentum,
-            activation=activation,
-            kernel_initializer=kernel_initializer,
-            alpha=alpha,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            warm_start=warm_start,
-            random_state=random_state,
-            verbose=verbose,
-        )
-
     def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.
 
@@ -204,13 +298,14 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         ----------
         X : array-like of shape (n_samples, n_features)
             Training data. Sparse matrices are not supported.
-        y : array-like of shape (n_samples,)
-            Class labels: integers, strings, or any two or more values.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels: integers, strings, or any two or more values; or a
+            multilabel indicator matrix of 0 and 1, one column per label.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each row in every stage's loss, as in
             `~sklearn.neural_network.MLPClassifier`: a weight of ``k`` counts a
             row as ``k`` copies of it. The rows held out for early stopping keep
-            their weights, which weigh the validation accuracy. ``None``: every
+            their weights, which weigh the validation score. ``None``: every
             row weighs 1.
 
         Returns
@@ -220,64 +315,175 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         """
         return self._fit(X, y, sample_weight)
 
-    def _stage_kinds(self, depth):
-        return ["greedy"]
 
-    def _fit_stages(self, data, widths, runner, warm):
-        X, y, classes, sample_weight = data
-        X_train, y_train, weight_train, validation = runner.split(
-            X, y, "rows", stratify=True, sample_weight=sample_weight
-        )
-        layers, head, staged_layers, staged_heads = [], None, [], []
-        if warm:
-            *layers, head = self._network()
-            staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)
-        if self.mode == "end_to_end":
-            layers = grow_randomly(runner, layers, widths, X.shape[1])
-            head = runner.new_layer(widths[-1], len(classes), "end_to_end", self.n_layers, "head")
-            staged_layers, staged_heads = [], []
-        else:
-            growth = grow_supervised(
-                runner,
-                layers,
-                head,
-                X_train,
-                y_train,
-                validation,
-                widths=widths,
-                n_outputs=len(classes),
-                sample_weight=weight_train,
-            )
-            for _, layer, head in growth:
-                layers = [*layers, layer]
-                staged_layers.append(layer)
-                staged_heads.append(head)
-        fitted = {
-            "classes_": classes,
-            **coefs_and_intercepts([*layers, head]),
-            "_staged_layers": staged_layers,
-            "_staged_heads": staged_heads,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, head]))
-        return fitted
+class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGreedyRegressor):
+    """Deep MLP regressor trained by supervised greedy layer-wise pretraining.
 
-    def _joint_stage(self, data, runner, network):
-        X, y, _, sample_weight = data
-        X_train, y_train, weight_train, validation = runner.split(
-            X, y, "rows", stratify=True, sample_weight=sample_weight
-        )
-        network = self._train_jointly(
-            runner, network, X_train, y_train, "softmax", validation, weight_train
-        )
-        return coefs_and_intercepts(network)
+    The stages of `GreedyLayerwiseClassifier`, with a linear output layer and
+    the squared error: stage ``k`` adds hidden layer ``k`` under the output
+    layer, keeps layers ``1 .. k-1`` frozen, and trains the new layer together
+    with the output layer carried over from stage ``k - 1`` (Bengio et al.,
+    2007). Single- and multi-output ``y``, as
+    `~sklearn.neural_network.MLPRegressor`: a 1-D ``y`` gives 1-D predictions,
+    a 2-D ``y`` 2-D ones.
 
-    def _state_at_depth(self, depth):
-        self._check_stages_kept(self._staged_layers, self._staged_heads)
-        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
-        return {
-            "classes_": self.classes_,
-            **coefs_and_intercepts([*layers, heads[-1]]),
-            "_staged_layers": layers,
-            "_staged_heads": heads,
-        }
+    The targets are standardized inside (zero mean and unit variance per
+    output; a constant output is only centred), so that the learning rate and
+    ``alpha`` mean the same whatever their scale, and the standardization is
+    folded into the output layers: ``coefs_``, ``model_`` and every prediction
+    are in the targets' own units. X is not: as for
+    `~sklearn.neural_network.MLPRegressor`, standardize it
+    (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`).
+
+    Parameters
+    ----------
+    n_layers : int, default=3
+        Number of hidden layers of the final network.
+    hidden_units : int or sequence of int, default=128
+        Width of every hidden layer, or one width per hidden layer.
+    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
+        ``"frozen"``: the greedy stages only, earlier layers stay frozen.
+        ``"finetune"``: the greedy stages, then every weight trained jointly for
+        ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
+        pretraining; the same architecture trained jointly from random weights, the
+        baseline pretraining is compared against.
+    epochs : int, default=50
+        Epochs of each greedy stage (and of the one stage of ``"end_to_end"``).
+    finetune_epochs : int, default=None
+        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
+    finetune_learning_rate : float, default=None
+        Learning rate of the fine-tuning phase; ``None`` means
+        ``learning_rate / 10``.
+    batch_size : int, default=32
+        Mini-batch size; the last batch of an epoch may be smaller.
+    optimizer : {"sgd", "adam", "rmsprop"}, default="adam"
+        Update rule, with Keras's formulas and default betas, rho and epsilon.
+    learning_rate : float, default=0.001
+        Step size of the optimizer in the greedy stages.
+    momentum : float, default=0.9
+        Momentum of ``"sgd"``; ignored by the other optimizers.
+    activation : str, default="relu"
+        Keras activation of the hidden layers.
+    kernel_initializer : str, default="he_uniform"
+        Keras initializer of the hidden layers' kernels. The output layer uses
+        ``"glorot_uniform"``, Keras's default.
+    alpha : float, default=0.0
+        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPRegressor`:
+        ``alpha / (2 n) * ||W||^2`` added to the mean squared error of the
+        standardized targets.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training rows and end each stage
+        once the validation score (minus the mean squared error of the
+        standardized targets) has not improved by 1e-4 for ``n_iter_no_change``
+        epochs, keeping the best weights of the stage.
+    validation_fraction : float, default=0.1
+        Fraction of the training rows held out for early stopping.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before a stage stops early.
+    warm_start : bool, default=False
+        If fitted and ``n_layers`` grew, ``fit`` keeps the trained network (and
+        the targets' standardization) and only adds and trains the new layers
+        (in ``"finetune"`` mode, then fine-tunes the whole network again). A
+        smaller ``n_layers`` raises ``ValueError``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling and the validation split, each
+        from this value and the stage's kind and depth. An int gives
+        bit-identical refits on the same machine, and a fit with ``n_layers=k``
+        is then the first ``k`` stages of a deeper fit.
+    verbose : int, default=0
+        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
+        (and validation score), printed when the stage ends: a stage runs as one
+        compiled loop.
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of outputs (columns of ``y``).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+    n_layers_ : int
+        Number of hidden layers of the fitted network.
+    coefs_ : list of ndarray
+        Kernels of the fitted network, hidden layers then the linear output
+        layer (which predicts the targets in their own units).
+    intercepts_ : list of ndarray
+        Biases of the fitted network, in the same order.
+    model_ : keras.Model
+        The fitted network as a plain Keras model from X to the targets, with a
+        linear output layer.
+    history_ : list of dict
+        One record per stage: ``stage``, ``kind`` (``"greedy"``, ``"finetune"`` or
+        ``"end_to_end"``), ``depth``, ``loss`` (per epoch), ``validation_score``
+        (per epoch, with ``early_stopping``), ``score`` (minus the training
+        mean squared error of the standardized targets at the end of the
+        stage), ``epochs`` (run) and ``seconds``.
+    loss_curve_ : list of float
+        Training loss (mean squared error of the standardized targets, plus
+        penalty) of each epoch of the last stage of the fit: in ``"frozen"``
+        mode the last greedy stage, otherwise the ``"finetune"`` or
+        ``"end_to_end"`` stage. Every stage's own curve is in ``history_``.
+    n_iter_ : int
+        Epochs run by that last stage: the length of ``loss_curve_``.
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``, as in
+        `~sklearn.neural_network.MLPRegressor` (see ``best_validation_score_``).
+    validation_scores_ : list of float or None
+        With ``early_stopping``, the validation score of each epoch of that
+        last stage; ``None`` otherwise.
+    best_validation_score_ : float or None
+        With ``early_stopping``, the best of ``validation_scores_``: the score of
+        the weights the stage kept; ``None`` otherwise.
+
+    See Also
+    --------
+    GreedyLayerwiseClassifier : The same stages, for class labels.
+    AutoencoderPretrainedRegressor : Unsupervised pretraining, then a linear head.
+    sklearn.neural_network.MLPRegressor : The same network, trained end to end.
+
+    Notes
+    -----
+    In ``"finetune"`` mode the staged methods describe the greedy stages, before
+    fine-tuning; in ``"frozen"`` mode the last staged prediction equals `predict`.
+
+    References
+    ----------
+    Bengio, Y., Lamblin, P., Popovici, D. and Larochelle, H. (2007). Greedy
+    layer-wise training of deep networks. NIPS 19.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_friedman1
+    >>> from sklearn_greedy import GreedyLayerwiseRegressor
+    >>> X, y = make_friedman1(n_samples=200, random_state=0)
+    >>> reg = GreedyLayerwiseRegressor(n_layers=2, hidden_units=32, epochs=20,
+    ...                                random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> len(list(reg.staged_score(X, y)))
+    2
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        """Train the network stage by stage.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data. Sparse matrices are not supported.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row in every stage's loss, as in
+            `~sklearn.neural_network.MLPRegressor`: a weight of ``k`` counts a
+            row as ``k`` copies of it. The rows held out for early stopping keep
+            their weights, which weigh the validation score. ``None``: every
+            row weighs 1.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)

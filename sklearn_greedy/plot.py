@@ -7,7 +7,7 @@ costs nothing until a plot is drawn.
 from collections import defaultdict
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import is_classifier, is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
@@ -179,9 +179,12 @@ class DepthCurveDisplay:
         except AttributeError as error:  # its message says why, and what to use instead
             message = f"DepthCurveDisplay.from_estimator reads staged_score. {error}"
             raise ValueError(message) from error
-        sign, score_name = (
-            (1, "Accuracy") if is_classifier(estimator) else (-1, "Reconstruction MSE")
-        )
+        if is_classifier(estimator):
+            sign, score_name = 1, "Accuracy"
+        elif is_regressor(estimator):
+            sign, score_name = 1, "R²"
+        else:
+            sign, score_name = -1, "Reconstruction MSE"
         scores = [sign * np.asarray(list(estimator.staged_score(*data))) for data in data_sets]
         depths = [np.arange(1, len(s) + 1) for s in scores]
         display = cls(

@@ -5,13 +5,16 @@ import pickle
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier
 from sklearn.exceptions import NotFittedError
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
@@ -29,6 +32,9 @@ ESTIMATORS = [
     AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
     StackedRBM(persistent=True, **RBM_FAST),
     RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
+    GreedyLayerwiseRegressor(**FAST),
+    AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
+    RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
 ]
 IDS = [
     "greedy",
@@ -38,15 +44,21 @@ IDS = [
     "autoencoder-classifier",
     "rbm",
     "rbm-classifier",
+    "greedy-regressor",
+    "autoencoder-regressor",
+    "rbm-regressor",
 ]
 # One of each class, for the fine-tuning test.
-FINETUNED = [0, 2, 4, 5, 6]
+FINETUNED = [0, 2, 4, 5, 6, 7, 8, 9]
 
 
 def _outputs(estimator, X):
-    """Everything the fitted network computes: probabilities, or codes and reconstructions."""
+    """Everything the fitted network computes: probabilities, predictions, or codes
+    and reconstructions."""
     if hasattr(estimator, "predict_proba"):
         return [estimator.predict_proba(X)]
+    if hasattr(estimator, "predict"):
+        return [estimator.predict(X)]
     codes = estimator.transform(X)
     return [codes, estimator.inverse_transform(codes)]
 
@@ -104,13 +116,13 @@ def test_it_is_usable_wherever_a_fitted_estimator_is(deep, small_blobs):
     first = _outputs(cut, X)[0]
     restored = pickle.loads(pickle.dumps(cut))
     assert_array_equal(_outputs(restored, X)[0], first)
-    keras_view = cut.model_ if hasattr(cut, "predict_proba") else cut.encoder_
-    assert_allclose(keras_view.predict(X, verbose=0), first, atol=1e-5)
+    keras_view = cut.model_ if hasattr(cut, "predict") else cut.encoder_
+    assert_allclose(keras_view.predict(X, verbose=0).reshape(first.shape), first, atol=1e-5)
     assert np.isfinite(cut.score(X, y))
     staged = cut.staged_score(X, y) if hasattr(cut, "staged_score") else cut.staged_transform(X)
     assert len(list(staged)) == 2
     assert_array_equal(_outputs(cut.at_depth(1), X)[0], _outputs(deep.at_depth(1), X)[0])
-    if hasattr(cut, "predict"):
+    if is_classifier(cut):
         assert set(cut.predict(X)) <= set(deep.classes_)
 
 

@@ -13,8 +13,11 @@ from sklearn.base import clone
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
@@ -87,6 +90,9 @@ ESTIMATORS = [
     StackedRBM(visible_units="gaussian", **FAST),
     StackedRBM(mode="finetune", **FAST),
     RBMPretrainedClassifier(staged_heads=True, mode="frozen", **FAST),
+    GreedyLayerwiseRegressor(**FAST),
+    AutoencoderPretrainedRegressor(staged_heads=True, **FAST),
+    RBMPretrainedRegressor(staged_heads=True, mode="frozen", **FAST),
 ]
 IDS = [f"{type(est).__name__}-{est.mode}" for est in ESTIMATORS]
 
@@ -101,6 +107,9 @@ with open(folder + "/model.pkl", "rb") as f:
 if hasattr(model, "predict_proba"):
     out = [model.predict_proba(X), model.predict_log_proba(X), model.predict(X),
            [model.score(X, y)], *model.staged_predict_proba(X), list(model.staged_score(X, y))]
+elif hasattr(model, "predict"):
+    out = [model.predict(X), [model.score(X, y)], *model.staged_predict(X),
+           list(model.staged_score(X, y))]
 elif hasattr(model, "score_samples"):
     codes = model.transform(X)
     out = [codes, model.inverse_transform(codes), [model.score(X)], model.score_samples(X),
@@ -122,6 +131,13 @@ def _expected_outputs(model, X, y):
             model.predict(X),
             [model.score(X, y)],
             *model.staged_predict_proba(X),
+            list(model.staged_score(X, y)),
+        ]
+    if hasattr(model, "predict"):
+        return [
+            model.predict(X),
+            [model.score(X, y)],
+            *model.staged_predict(X),
             list(model.staged_score(X, y)),
         ]
     codes = model.transform(X)

@@ -12,16 +12,19 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
@@ -35,6 +38,9 @@ ESTIMATORS = [
     StackedAutoencoder(**FAST),
     StackedRBM(persistent=True, **RBM_FAST),
     RBMPretrainedClassifier(staged_heads=True, **RBM_FAST),
+    GreedyLayerwiseRegressor(**FAST),
+    AutoencoderPretrainedRegressor(staged_heads=True, **FAST),
+    RBMPretrainedRegressor(staged_heads=True, **RBM_FAST),
 ]
 IDS = [type(est).__name__ for est in ESTIMATORS]
 
@@ -63,13 +69,17 @@ def _methods(estimator):
             "staged_predict_proba",
             "staged_score",
         ]
+    if is_regressor(estimator):
+        return ["predict", "score", "staged_predict", "staged_score"]
     if isinstance(estimator, StackedRBM):
         return ["transform", "score", "score_samples", "staged_transform"]
     return ["transform", "score", "staged_score"]
 
 
 def _call(estimator, method, X, y):
-    needs_y = method in ("score", "staged_score") and is_classifier(estimator)
+    needs_y = method in ("score", "staged_score") and (
+        is_classifier(estimator) or is_regressor(estimator)
+    )
     result = getattr(estimator, method)(X, y) if needs_y else getattr(estimator, method)(X)
     return list(result) if isinstance(result, types.GeneratorType) else result
 
@@ -139,6 +149,7 @@ def test_sparse_single_sample_and_feature_names(estimator, data):
 
 
 CLASSIFIERS = [est for est in ESTIMATORS if is_classifier(est)]
+REGRESSORS = [est for est in ESTIMATORS if is_regressor(est)]
 
 
 @pytest.mark.parametrize("estimator", CLASSIFIERS, ids=lambda est: type(est).__name__)
@@ -152,6 +163,22 @@ def test_bad_y(estimator, data):
         clone(estimator).fit(X, y_nan)
     with pytest.raises(ValueError, match="at least 2 classes"):
         clone(estimator).fit(X, np.zeros(len(X)))
+    fitted = clone(estimator).fit(X, y)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        list(fitted.staged_score(X, y[:-1]))
+
+
+@pytest.mark.parametrize("estimator", REGRESSORS, ids=lambda est: type(est).__name__)
+def test_bad_y_of_regressors(estimator, data):
+    X, y = data
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        clone(estimator).fit(X, y[:-1])
+    y_inf = y.astype(float)
+    y_inf[0] = np.inf
+    with pytest.raises(ValueError, match="Input y contains infinity"):
+        clone(estimator).fit(X, y_inf)
+    with pytest.raises(ValueError, match="y to be passed, but the target y is None"):
+        clone(estimator).fit(X, None)
     fitted = clone(estimator).fit(X, y)
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         list(fitted.staged_score(X, y[:-1]))
@@ -284,7 +311,10 @@ by_joblib = joblib.load(folder + "/model.joblib")
 with open(folder + "/model.cloudpickle", "rb") as f:
     by_cloudpickle = cloudpickle.load(f)
 for name, model in [("pickle", by_pickle), ("joblib", by_joblib), ("cloudpickle", by_cloudpickle)]:
-    out = model.predict_proba(X) if hasattr(model, "predict_proba") else model.transform(X)
+    if hasattr(model, "predict_proba"):
+        out = model.predict_proba(X)
+    else:
+        out = model.predict(X) if hasattr(model, "predict") else model.transform(X)
     np.save(folder + "/" + name + ".npy", out)
 """
 
@@ -317,7 +347,10 @@ def test_pickle_joblib_cloudpickle_round_trips_in_a_fresh_process(fitted, data, 
     with open(tmp_path / "model.cloudpickle", "wb") as f:
         cloudpickle.dump(fitted, f)
     subprocess.run([sys.executable, "-c", _LOAD_AND_PREDICT, str(tmp_path)], check=True)
-    expected = fitted.predict_proba(X) if hasattr(fitted, "predict_proba") else fitted.transform(X)
+    if hasattr(fitted, "predict_proba"):
+        expected = fitted.predict_proba(X)
+    else:
+        expected = fitted.predict(X) if hasattr(fitted, "predict") else fitted.transform(X)
     for name in ("pickle", "joblib", "cloudpickle"):
         assert_array_equal(np.load(tmp_path / f"{name}.npy"), expected)
 

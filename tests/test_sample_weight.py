@@ -8,8 +8,10 @@ from sklearn.model_selection import GridSearchCV
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
     StackedAutoencoder,
     StackedRBM,
@@ -53,12 +55,16 @@ DETERMINISTIC = [
     AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **NO_NOISE, **FULL_BATCH),
     AutoencoderPretrainedClassifier(**NO_NOISE, **FULL_BATCH),
     RBMPretrainedClassifier(mode="end_to_end", visible_units="gaussian", **FULL_BATCH),
+    # The blobs are not standardized: a smaller step for squared errors.
+    GreedyLayerwiseRegressor(mode="finetune", alpha=0.1, **{**FULL_BATCH, "learning_rate": 0.01}),
+    AutoencoderPretrainedRegressor(mode="frozen", **NO_NOISE, **FULL_BATCH),
 ]
 
 
 def _output(estimator, X):
-    method = "transform" if hasattr(estimator, "transform") else "predict_proba"
-    return getattr(estimator, method)(X)
+    for method in ("transform", "predict_proba", "predict"):
+        if hasattr(estimator, method):
+            return getattr(estimator, method)(X)
 
 
 def _target(estimator, y):
@@ -236,3 +242,20 @@ def test_semi_supervised_fine_tuning_weighs_the_labelled_rows(small_blobs):
     assert fitted.history_[-1]["kind"] == "finetune"
     noisy = AutoencoderPretrainedClassifier(**params).fit(X, y_noisy)
     assert np.mean(fitted.predict(X) == y) > np.mean(noisy.predict(X) == y) + 0.05
+
+
+def test_regression_targets_are_standardized_with_the_weights(small_blobs):
+    # Rows of weight 0 leave the targets' scaling and the unlabelled (NaN) rows
+    # of the pretrained regressor pretrain with their weights.
+    X, _ = small_blobs
+    y = X @ np.array([1.0, -2.0, 0.5, 3.0]) * 100.0
+    y_partial = np.where(np.arange(len(y)) % 3 == 0, y, np.nan)
+    weights = np.where(np.arange(len(y)) % 5 == 0, 0.0, 1.0)
+    params = dict(mode="frozen", **NO_NOISE, **FULL_BATCH)
+    weighted = AutoencoderPretrainedRegressor(**params).fit(X, y_partial, sample_weight=weights)
+    kept = weights > 0
+    removed = AutoencoderPretrainedRegressor(**params).fit(X[kept], y_partial[kept])
+    everything = AutoencoderPretrainedRegressor(**params).fit(X, y_partial)
+    _assert_same_up_to_rounding(
+        weighted.predict(X) / 100, removed.predict(X) / 100, everything.predict(X) / 100
+    )

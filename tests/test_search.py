@@ -16,9 +16,12 @@ from sklearn.utils._param_validation import InvalidParameterError
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
@@ -68,6 +71,12 @@ def _with_depths(param_grid):
             RBMPretrainedClassifier(**RBM_FAST),
             {"mode": ["frozen", "finetune", "end_to_end"], "persistent": [False, True]},
         ),
+        (GreedyLayerwiseRegressor(**FAST), {"mode": ["frozen", "finetune", "end_to_end"]}),
+        (
+            AutoencoderPretrainedRegressor(mode="frozen", **FAST),
+            {"mode": ["finetune"], "alpha": [0.0, 0.01]},
+        ),
+        (RBMPretrainedRegressor(**RBM_FAST), {"mode": ["frozen", "finetune"]}),
     ],
     ids=[
         "greedy",
@@ -78,6 +87,9 @@ def _with_depths(param_grid):
         "autoencoder-classifier-finetune",
         "rbm-frozen-finetune",
         "rbm-classifier-every-mode",
+        "greedy-regressor-every-mode",
+        "autoencoder-regressor-finetune",
+        "rbm-regressor",
     ],
 )
 def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
@@ -87,7 +99,10 @@ def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
     theirs = GridSearchCV(estimator, _with_depths(param_grid), cv=3).fit(X, y)
     _assert_same_results(ours, theirs)
     assert ours.best_estimator_.get_params() == theirs.best_estimator_.get_params()
-    output = "predict_proba" if y is not None else "transform"
+    if y is None:
+        output = "transform"
+    else:
+        output = "predict_proba" if hasattr(estimator, "predict_proba") else "predict"
     assert_array_equal(
         getattr(ours.best_estimator_, output)(X), getattr(theirs.best_estimator_, output)(X)
     )
@@ -295,3 +310,17 @@ def test_the_search_is_left_as_given(small_blobs):
     assert not hasattr(estimator, "n_layers_")
     assert grid == {"mode": ["frozen"]}
     assert str(search.get_params()) == str(before)
+
+
+def test_regressors_are_searched_by_r2_on_unstratified_folds(small_blobs):
+    X, y = small_blobs
+    y = y + 0.1 * X[:, 0]  # values, not classes
+    ours = DepthSearchCV(GreedyLayerwiseRegressor(**FAST), scoring="r2", cv=3).fit(X, y)
+    theirs = GridSearchCV(
+        GreedyLayerwiseRegressor(**FAST), _with_depths(None), scoring="r2", cv=3
+    ).fit(X, y)
+    _assert_same_results(ours, theirs)
+    # The default scoring is the regressor's score: R² too.
+    default = DepthSearchCV(GreedyLayerwiseRegressor(**FAST), cv=3).fit(X, y)
+    assert_array_equal(default.cv_results_["mean_test_score"], ours.cv_results_["mean_test_score"])
+    assert ours.best_estimator_.predict(X).shape == y.shape

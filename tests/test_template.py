@@ -10,8 +10,11 @@ from numpy.testing import assert_array_equal
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
+    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
+    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
@@ -25,6 +28,8 @@ def _staged_output(estimator, X, depth):
     """What the estimator computes at ``depth``, read through its staged methods."""
     if hasattr(estimator, "staged_predict_proba"):
         return list(estimator.staged_predict_proba(X))[depth - 1]
+    if hasattr(estimator, "staged_predict"):
+        return list(estimator.staged_predict(X))[depth - 1]
     layers = estimator._staged_layers[:depth]
     codes = type(estimator).transform(_with_layers(estimator, layers), X)
     decoder = estimator._staged_decoders[depth - 1]
@@ -50,6 +55,8 @@ def _timeless(history):
 def _final_output(estimator, X):
     if hasattr(estimator, "predict_proba"):
         return estimator.predict_proba(X)
+    if hasattr(estimator, "predict"):
+        return estimator.predict(X)
     return estimator.transform(X), [
         w for pair in zip(estimator.decoder_coefs_, estimator.decoder_intercepts_) for w in pair
     ]
@@ -67,6 +74,9 @@ def _final_output(estimator, X):
         StackedRBM(**RBM_FAST),
         StackedRBM(persistent=True, cd_steps=2, early_stopping=True, **RBM_FAST),
         RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
+        GreedyLayerwiseRegressor(**FAST),
+        AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
+        RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
     ],
     ids=[
         "greedy",
@@ -78,6 +88,9 @@ def _final_output(estimator, X):
         "rbm",
         "rbm-persistent-early-stopping",
         "rbm-classifier",
+        "greedy-regressor",
+        "autoencoder-regressor",
+        "rbm-regressor",
     ],
 )
 @pytest.mark.parametrize("depth", [1, 2])
@@ -142,6 +155,9 @@ def test_the_classifier_rbms_are_the_stacked_rbm_fit_on_every_row(small_blobs):
         AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
         StackedRBM(**RBM_FAST),
         RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
+        GreedyLayerwiseRegressor(**FAST),
+        AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
+        RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
     ],
     ids=lambda est: type(est).__name__,
 )
