@@ -94,12 +94,16 @@ def _sample_weight_reason(estimator):
             "contrastive divergence samples each row's chain: a row of weight k draws "
             "one sample where k copies draw k, equal in expectation only"
         )
-    if params.get("masking_noise", 0) or params.get("gaussian_noise", 0):
+    # The pretrained estimators' "end_to_end" stage trains on clean rows.
+    denoising = isinstance(estimator, StackedAutoencoder) or params["mode"] != "end_to_end"
+    if denoising and (params.get("masking_noise", 0) or params.get("gaussian_noise", 0)):
         return (
             "denoising draws noise for each row: a row of weight k is corrupted once "
             "where k copies are corrupted k times, equal in expectation only"
         )
-    # tests/test_sample_weight.py checks the equivalence to float32's tolerance.
+    # tests/test_sample_weight.py checks the equivalence to float32's tolerance;
+    # whether the rounding stays below rtol=1e-7 depends on the data, so some of
+    # these pass (non-strict).
     return (
         "sample_weight is equivalent to removing/repeating samples up to float32 "
         "rounding (the networks train in float32), not to the check's rtol=1e-7"
