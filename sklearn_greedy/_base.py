@@ -14,6 +14,7 @@ import types
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
@@ -28,6 +29,9 @@ from ._stages import StageRunner, fit_seed, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
 FLOAT_DTYPES = (np.float64, np.float32)
+# Sparse formats taken as they are; any other sparse format is converted to the
+# first, as scikit-learn's `check_array` does.
+SPARSE_FORMATS = ("csr", "csc")
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
 
 
@@ -173,10 +177,17 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         self.random_state = random_state
         self.verbose = verbose
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _check_X(self, X):
         """Validate X for a fitted estimator's predict-like method."""
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return as_csr(
+            validate_data(self, X, reset=False, dtype=FLOAT_DTYPES, accept_sparse=SPARSE_FORMATS)
+        )
 
     # -- hyperparameters -------------------------------------------------------
 
@@ -559,7 +570,16 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
     def _validate_fit_data(self, X, y, warm):
         """``X``, the class indices of ``y`` and the classes."""
-        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
+        X = as_csr(X)
         check_classification_targets(y)
         classes, y_encoded = self._encode_labels(y, warm)
         return X, y_encoded, classes
@@ -717,6 +737,13 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
                 "greedy_layerwise_classifier",
             ),
         )
+
+
+def as_csr(X):
+    """A sparse X in CSR, whose rows the stages and the forward pass slice and
+    multiply (a CSC X is converted: a sparse copy, never a dense one); a dense X
+    as it is."""
+    return X.tocsr() if sp.issparse(X) else X
 
 
 def layers_of(coefs, intercepts):

@@ -13,6 +13,13 @@ The weights travel as plain tensors and the optimizers are stateless update rule
 (the same formulas as Keras's ``SGD``, ``Adam`` and ``RMSprop``), which is what lets
 one traced loop serve every stage: a Keras optimizer is bound to the variables it
 was built for. The module knows nothing about estimators.
+
+A sparse stage input (or reconstruction target) enters the loop as its CSR
+arrays, never dense: each mini-batch gathers its rows' nonzeros into a
+``tf.SparseTensor``, which the first layer multiplies as it is, and which is made
+dense only where a dense batch is needed (corruption, a reconstruction target,
+an RBM's visible units). Held-out rows stay sparse too. Whether the input and
+the target are sparse is part of a loop's kind.
 """
 
 import time
@@ -20,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import scipy.sparse as sp
 
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly. Both
@@ -80,9 +88,18 @@ def hidden_features(layers, x, activation, dtype=_FLOAT):
     Returns
     -------
     features : ndarray of shape (n_samples, n_outputs of the last layer)
+        For a sparse ``x`` (CSR), whose first layer scipy computes without
+        making it dense, and no ``layers``: ``x`` itself, sparse, in ``dtype``.
     """
     keras, _ = keras_and_tensorflow()
     act = keras.activations.get(activation)
+    if sp.issparse(x):
+        x = x.astype(dtype, copy=False)
+        if not layers:
+            return x
+        kernel, bias = layers[0]
+        x = act(np.asarray(x @ kernel.astype(dtype)) + bias.astype(dtype))
+        layers = layers[1:]
     h = keras.ops.convert_to_tensor(x, dtype=dtype)
     for layer in layers:
         kernel, bias = (keras.ops.convert_to_tensor(w, dtype=dtype) for w in layer)
@@ -133,11 +150,11 @@ def train_stage(
     layers : list of (kernel, bias) pairs
         Initial weights; every layer here is trained. The last layer is linear
         (logits for ``loss="softmax"`` and ``"sigmoid"``).
-    x : ndarray of shape (n_samples, n_features)
+    x : ndarray or CSR matrix of shape (n_samples, n_features)
         Stage input: raw data, or features cached from the frozen layers below.
     target : ndarray
         Class indices of shape (n_samples,) for ``"softmax"``, values of shape
-        (n_samples, n_outputs) for ``"mse"``.
+        (n_samples, n_outputs) for ``"mse"`` and ``"sigmoid"`` (dense or CSR).
     activation : str
         Keras activation of every layer but the last.
     loss : {"softmax", "sigmoid", "mse"}
@@ -160,15 +177,24 @@ def train_stage(
     _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
-    loop = _compiled_loop(len(layers), activation, loss, config.optimizer, corrupt, early_stopping)
+    loop = _compiled_loop(
+        len(layers),
+        activation,
+        loss,
+        config.optimizer,
+        corrupt,
+        early_stopping,
+        sp.issparse(x),
+        sp.issparse(target),
+    )
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     if validation is None:
         validation = (x[:0], target[:0])
     return _run(
         loop,
         layers,
-        (tf.constant(x, dtype=_FLOAT), tf.constant(target, dtype=target_dtype)),
-        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype=target_dtype)),
+        (_loop_tensor(x), _loop_tensor(target, target_dtype)),
+        (_loop_tensor(validation[0]), _loop_tensor(validation[1], target_dtype)),
         _hyperparameters(config, masking_noise, gaussian_noise),
         seed,
         early_stopping,
@@ -210,10 +236,10 @@ def train_semi_supervised(
     layers : list of (kernel, bias) pairs
         The encoder's ``n_encoder_layers`` hidden layers, then the head, then the
         decoder (hidden layers, then a linear output of ``x``'s width).
-    x : ndarray of shape (n_samples, n_features)
+    x : ndarray or CSR matrix of shape (n_samples, n_features)
         Every training row, labelled or not.
     x_labelled, y_labelled : ndarray
-        The labelled rows and their class indices.
+        The labelled rows (sparse if ``x`` is) and their class indices.
     n_encoder_layers : int
     activation : str
     config : TrainingConfig
@@ -238,6 +264,7 @@ def train_semi_supervised(
         config.optimizer,
         corrupt,
         early_stopping,
+        sp.issparse(x),
     )
     if validation is None:
         validation = (x_labelled[:0], y_labelled[:0])
@@ -245,12 +272,8 @@ def train_semi_supervised(
     return _run(
         loop,
         layers,
-        (
-            tf.constant(x, dtype=_FLOAT),
-            tf.constant(x_labelled, dtype=_FLOAT),
-            tf.constant(y_labelled, dtype="int32"),
-        ),
-        (tf.constant(validation[0], dtype=_FLOAT), tf.constant(validation[1], dtype="int32")),
+        (_loop_tensor(x), _loop_tensor(x_labelled), tf.constant(y_labelled, dtype="int32")),
+        (_loop_tensor(validation[0]), tf.constant(validation[1], dtype="int32")),
         tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
         seed,
         early_stopping,
@@ -281,7 +304,7 @@ def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, vali
     ----------
     rbm : tuple of (kernel, hidden_bias, visible_bias)
         Initial weights; ``kernel`` is of shape (n_visible, n_hidden).
-    x : ndarray of shape (n_samples, n_visible)
+    x : ndarray or CSR matrix of shape (n_samples, n_visible)
         Data of the visible units.
     visible_units : {"bernoulli", "gaussian"}
         Logistic visible units, or linear ones with Gaussian noise of unit
@@ -305,17 +328,20 @@ def train_rbm(rbm, x, *, visible_units, cd_steps, persistent, config, seed, vali
     """
     _, tf = keras_and_tensorflow()
     early_stopping = bool(config.early_stopping and validation is not None)
-    loop = _compiled_rbm_loop(visible_units, bool(persistent), config.optimizer, early_stopping)
+    loop = _compiled_rbm_loop(
+        visible_units, bool(persistent), config.optimizer, early_stopping, sp.issparse(x)
+    )
     if validation is None:
         validation = x[:0]
     kernel, hidden_bias, visible_bias = rbm
-    chains = (np.zeros((min(config.batch_size, len(x)), kernel.shape[1])),) * bool(persistent)
+    n_chains = min(config.batch_size, x.shape[0])
+    chains = (np.zeros((n_chains, kernel.shape[1])),) * bool(persistent)
     hyper = _hyperparameters(config, 0.0, 0.0)
     return _run(
         loop,
         [kernel, hidden_bias, visible_bias],
-        (tf.constant(x, dtype=_FLOAT),),
-        (tf.constant(validation, dtype=_FLOAT),),
+        (_loop_tensor(x),),
+        (_loop_tensor(validation),),
         tf.concat([hyper, tf.constant([cd_steps], "float64")], 0),
         seed,
         early_stopping,
@@ -359,6 +385,90 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatt
     )
 
 
+def _loop_tensor(values, dtype=_FLOAT):
+    """``values`` as a compiled loop takes them: a dense tensor, or, for a sparse
+    matrix, its CSR arrays ``(indptr, indices, data, n_columns)``, never dense."""
+    _, tf = keras_and_tensorflow()
+    if not sp.issparse(values):
+        return tf.constant(values, dtype=dtype)
+    values = values.tocsr()
+    return (
+        tf.constant(values.indptr, dtype="int64"),
+        tf.constant(values.indices, dtype="int64"),
+        tf.constant(values.data, dtype=dtype),
+        tf.constant(values.shape[1], dtype="int64"),
+    )
+
+
+def _matrix_spec(sparse):
+    """The loop's input spec of a float matrix: dense, or `_loop_tensor`'s CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if not sparse:
+        return tf.TensorSpec([None, None], _FLOAT)
+    return (
+        tf.TensorSpec([None], "int64"),
+        tf.TensorSpec([None], "int64"),
+        tf.TensorSpec([None], _FLOAT),
+        tf.TensorSpec([], "int64"),
+    )
+
+
+def _n_rows(matrix):
+    """Number of rows of a loop's matrix, dense or CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if isinstance(matrix, tuple):
+        return tf.shape(matrix[0])[0] - 1
+    return tf.shape(matrix)[0]
+
+
+def _rows(matrix, idx):
+    """Rows ``idx`` of a loop's matrix: dense rows, or a ``tf.SparseTensor`` of the
+    rows of CSR arrays (their nonzeros gathered, nothing made dense)."""
+    _, tf = keras_and_tensorflow()
+    if not isinstance(matrix, tuple):
+        return tf.gather(matrix, idx)
+    indptr, indices, data, n_columns = matrix
+    idx = tf.cast(idx, "int64")
+    positions = tf.ragged.range(tf.gather(indptr, idx), tf.gather(indptr, idx + 1))
+    flat = positions.flat_values
+    return tf.SparseTensor(
+        tf.stack([positions.value_rowids(), tf.gather(indices, flat)], axis=1),
+        tf.gather(data, flat),
+        tf.stack([tf.size(idx, out_type="int64"), n_columns]),
+    )
+
+
+def _all_rows(matrix):
+    """Every row of a loop's matrix: itself, or a ``tf.SparseTensor`` of CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if not isinstance(matrix, tuple):
+        return matrix
+    indptr, indices, data, n_columns = matrix
+    rows = tf.ragged.row_splits_to_segment_ids(indptr)
+    return tf.SparseTensor(
+        tf.stack([rows, indices], axis=1),
+        data,
+        tf.stack([tf.size(indptr, out_type="int64") - 1, n_columns]),
+    )
+
+
+def _dense(values):
+    """A ``tf.SparseTensor`` made dense (duplicate entries summed, as scipy does);
+    a dense tensor as it is."""
+    _, tf = keras_and_tensorflow()
+    if isinstance(values, tf.SparseTensor):
+        return tf.scatter_nd(values.indices, values.values, values.dense_shape)
+    return values
+
+
+def _matmul(h, kernel):
+    """``h @ kernel``, for a dense or a sparse (``tf.SparseTensor``) ``h``."""
+    keras, tf = keras_and_tensorflow()
+    if isinstance(h, tf.SparseTensor):
+        return tf.sparse.sparse_dense_matmul(h, kernel)
+    return keras.ops.matmul(h, kernel)
+
+
 def _pairs(flat):
     """Flat weights ``[kernel, bias, kernel, ...]`` as ``(kernel, bias)`` pairs."""
     return [tuple(flat[i : i + 2]) for i in range(0, len(flat), 2)]
@@ -388,7 +498,7 @@ def _dense_stack(params, h, first, count, act, last_linear):
     keras, _ = keras_and_tensorflow()
     ops = keras.ops
     for i in range(first, first + count):
-        h = ops.add(ops.matmul(h, params[2 * i]), params[2 * i + 1])
+        h = ops.add(_matmul(h, params[2 * i]), params[2 * i + 1])
         if not (last_linear and i == first + count - 1):
             h = act(h)
     return h
@@ -415,7 +525,9 @@ def _cross_entropy(logits, labels):
 
 
 @cache
-def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stopping):
+def _compiled_loop(
+    n_layers, activation, loss, optimizer, corrupt, early_stopping, sparse_x, sparse_target
+):
     """The whole-stage training loop of a stack of dense layers, traced once."""
     keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
@@ -426,10 +538,11 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, target = data
-        xb = tf.gather(x, idx)
-        tb = tf.gather(target, idx)
+        xb = _rows(x, idx)
+        tb = _dense(_rows(target, idx))
         if corrupt:
-            xb = _corrupted(xb, step_seed, tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT))
+            mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
+            xb = _corrupted(_dense(xb), step_seed, mask_rate, noise_std)
         out = forward(params, xb)
         if loss == "softmax":
             return _cross_entropy(out, tb)
@@ -441,7 +554,8 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         # Higher is better, as for scikit-learn scorers: accuracy or -MSE (of the
         # probabilities, for "sigmoid").
         x_val, target_val = validation
-        out = forward(params, x_val)
+        out = forward(params, _all_rows(x_val))
+        target_val = _dense(_all_rows(target_val))
         if loss == "softmax":
             return _accuracy(out, target_val)
         if loss == "sigmoid":
@@ -449,11 +563,9 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         return -ops.mean(ops.square(ops.subtract(out, target_val)))
 
     target_spec = (
-        tf.TensorSpec([None], "int32")
-        if loss == "softmax"
-        else tf.TensorSpec([None, None], _FLOAT)
+        tf.TensorSpec([None], "int32") if loss == "softmax" else _matrix_spec(sparse_target)
     )
-    data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec)
+    data_spec = (_matrix_spec(sparse_x), target_spec)
     return _whole_stage_loop(
         _layer_specs(n_layers),
         data_spec,
@@ -467,7 +579,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
 @cache
 def _compiled_semi_supervised_loop(
-    n_encoder, n_decoder, activation, optimizer, corrupt, early_stopping
+    n_encoder, n_decoder, activation, optimizer, corrupt, early_stopping, sparse_x
 ):
     """The joint loop of `train_semi_supervised`, traced once per kind."""
     keras, tf = keras_and_tensorflow()
@@ -482,12 +594,13 @@ def _compiled_semi_supervised_loop(
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, x_labelled, y_labelled = data
-        n_labelled = tf.shape(x_labelled)[0]
+        n_labelled = _n_rows(x_labelled)
         drawn = tf.random.stateless_uniform(
             tf.shape(idx), step_seed + 2, minval=0, maxval=n_labelled, dtype="int32"
         )
-        xl = tf.gather(x_labelled, drawn)
-        xb = tf.gather(x, idx)
+        # Dense mini-batches: the reconstruction's target, and the corruption's input.
+        xl = _dense(_rows(x_labelled, drawn))
+        xb = _dense(_rows(x, idx))
         xb_in = xb
         if corrupt:
             mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
@@ -507,9 +620,9 @@ def _compiled_semi_supervised_loop(
 
     def validation_score(params, validation):
         x_val, y_val = validation
-        return _accuracy(head(params, encode(params, x_val)), y_val)
+        return _accuracy(head(params, encode(params, _all_rows(x_val))), y_val)
 
-    matrix, labels = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], "int32")
+    matrix, labels = _matrix_spec(sparse_x), tf.TensorSpec([None], "int32")
     return _whole_stage_loop(
         _layer_specs(n_encoder + 1 + n_decoder),
         (matrix, matrix, labels),
@@ -522,7 +635,7 @@ def _compiled_semi_supervised_loop(
 
 
 @cache
-def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
+def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping, sparse_x):
     """The contrastive divergence loop of `train_rbm`, traced once per kind.
 
     The engine's loop with contrastive divergence as its update direction, and
@@ -533,7 +646,7 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
 
     def hidden_probabilities(params, v):
         kernel, hidden_bias, _ = params
-        return tf.sigmoid(tf.matmul(v, kernel) + hidden_bias)
+        return tf.sigmoid(_matmul(v, kernel) + hidden_bias)
 
     def visible_means(params, h):
         kernel, _, visible_bias = params
@@ -564,7 +677,7 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
 
     def batch_gradients(params, state, data, idx, step_seed, hyper):
         kernel = params[0]
-        v_data = tf.gather(data[0], idx)
+        v_data = _dense(_rows(data[0], idx))
         p_h_data = hidden_probabilities(params, v_data)
         cd_steps = tf.cast(hyper[9], "int32")
         if persistent:
@@ -590,15 +703,15 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
         return tf.reduce_mean(tf.square(v_data - reconstruction)), grads, state
 
     def validation_score(params, validation):
-        (x_val,) = validation
+        x_val = _all_rows(validation[0])
         reconstruction = visible_means(params, hidden_probabilities(params, x_val))
-        return -tf.reduce_mean(tf.square(x_val - reconstruction))
+        return -tf.reduce_mean(tf.square(_dense(x_val) - reconstruction))
 
     matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
     return _whole_stage_loop(
         [matrix, vector, vector],
-        (matrix,),
-        (matrix,),
+        (_matrix_spec(sparse_x),),
+        (_matrix_spec(sparse_x),),
         batch_gradients,
         validation_score,
         optimizer,
@@ -728,7 +841,7 @@ def _whole_stage_loop(
         batch_size = tf.cast(hyper[4], "int32")
         patience = tf.cast(hyper[5], "int32")
         tol = tf.cast(hyper[6], _FLOAT)
-        n = tf.shape(data[0])[0]
+        n = _n_rows(data[0])
         n_batches = (n + batch_size - 1) // batch_size
         seed = tf.cast(seed, "int32")
         params, state = tuple(params), tuple(state)

@@ -8,6 +8,7 @@ nothing of estimators.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._engine import hidden_features
 from ._scaling import Scaling
@@ -226,7 +227,8 @@ def grow_rbm(runner, layers, x, validation, *, widths, visible_units):
 
 
 def _initial_visible_bias(values, units):
-    mean = values.mean(axis=0)
+    # A sparse matrix's mean is an np.matrix of one row.
+    mean = np.asarray(values.mean(axis=0)).ravel() if sp.issparse(values) else values.mean(axis=0)
     if units == "gaussian":
         return mean.astype(np.float32)
     # A unit always off (or on) in the data gets a large finite bias, not infinity.

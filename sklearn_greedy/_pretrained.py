@@ -16,7 +16,14 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
-from ._base import FLOAT_DTYPES, BaseGreedyClassifier, coefs_and_intercepts, staged_method
+from ._base import (
+    FLOAT_DTYPES,
+    SPARSE_FORMATS,
+    BaseGreedyClassifier,
+    as_csr,
+    coefs_and_intercepts,
+    staged_method,
+)
 from ._compat import Interval, _safe_indexing, validate_data
 from ._engine import hidden_features
 from ._greedy import grow_randomly
@@ -64,7 +71,16 @@ class BasePretrainedClassifier(ClassifierMixin, BaseGreedyClassifier):
 
     def _validate_fit_data(self, X, y, warm):
         """``X``, which rows are labelled, their class indices, and the classes."""
-        X, y = validate_data(self, X, y, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
+        X = as_csr(X)
         labelled = self._labelled_rows(y)
         # Checked on the labelled rows only: string labels with unlabelled rows are an
         # object array mixing strings and -1, which is no classification target as a whole.

@@ -3,21 +3,36 @@
 A stage trains on standardized values so that its units see centred inputs of
 unit variance whatever the layers below produce; folding the scaling into the
 trained ``(kernel, bias)`` afterwards gives a plain dense layer on raw values.
+Sparse values are scaled to unit variance but not centred, as
+``StandardScaler(with_mean=False)`` does: centring would make every entry
+nonzero.
 """
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.utils.sparsefuncs import mean_variance_axis
 
 
 class Scaling:
     """Standardization of a stage's input or target, and its folding into weights."""
 
     def __init__(self, values):
-        self.mean = values.mean(axis=0)
-        scale = values.std(axis=0)
+        if sp.issparse(values):
+            _, variance = mean_variance_axis(values, axis=0)
+            self.mean = np.zeros(values.shape[1], dtype=values.dtype)
+            scale = np.sqrt(variance)
+        else:
+            self.mean = values.mean(axis=0)
+            scale = values.std(axis=0)
         # A constant column (a dead unit below, say) stays constant, centred at 0.
         self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
 
     def __call__(self, values):
+        if sp.issparse(values):
+            # Only scaled, so the zeros stay zeros and the values stay sparse.
+            scaled = values.tocsr(copy=True)
+            scaled.data /= self.scale[scaled.indices]
+            return scaled
         return (values - self.mean) / self.scale
 
     def fold_input(self, layer):

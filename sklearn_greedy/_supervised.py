@@ -203,7 +203,9 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training data. Sparse matrices are not supported.
+            Training data. Sparse matrices (CSR or CSC; other formats are
+            converted to CSR) are multiplied by the first layer as they are,
+            never made dense as a whole: see the user guide, "Sparse input".
         y : array-like of shape (n_samples,)
             Class labels: integers, strings, or any two or more values.
 
