@@ -620,7 +620,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -636,7 +636,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -651,7 +651,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -672,7 +672,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -691,7 +691,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -708,7 +708,7 @@ class BaseGreedyClassifier(BaseGreedyNetwork):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : array-like of shape (n_samples,)
             True labels of X.

@@ -375,7 +375,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data: in [0, 1] for Bernoulli visible units, standardized for
             Gaussian ones. Sparse matrices (CSR or CSC; other formats are
             converted to CSR) are multiplied by the first RBM as they are, never
@@ -467,7 +467,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -514,7 +514,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -565,7 +565,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -601,7 +601,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : None
             Ignored.
@@ -905,7 +905,7 @@ class RBMPretrainedClassifier(BasePretrainedClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
             visible units, standardized for Gaussian ones. Sparse matrices (CSR
             or CSC) are multiplied by the first RBM as they are, never made

@@ -202,7 +202,7 @@ class GreedyLayerwiseClassifier(ClassifierMixin, BaseGreedyClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data. Sparse matrices (CSR or CSC; other formats are
             converted to CSR) are multiplied by the first layer as they are,
             never made dense as a whole: see the user guide, "Sparse input".
