@@ -40,6 +40,8 @@ _EPSILON = 1e-7  # Keras's default epsilon for Adam and RMSprop
 _ADAM_BETAS = (0.9, 0.999)
 _RMSPROP_RHO = 0.9
 _FLOAT = "float32"
+# Held-out rows scored at a time against a sparse reconstruction target.
+_VALIDATION_ROWS = 256
 
 
 @dataclass(frozen=True)
@@ -461,6 +463,24 @@ def _dense(values):
     return values
 
 
+def _chunked_squared_error(predict, x, target):
+    """Mean squared error of ``predict`` on the rows of ``x`` against those of a
+    sparse ``target`` (CSR arrays), `_VALIDATION_ROWS` rows at a time: neither the
+    target nor the prediction of every row is ever dense at once."""
+    _, tf = keras_and_tensorflow()
+    n = _n_rows(target)
+
+    def add_rows(start, total):
+        idx = tf.range(start, tf.minimum(start + _VALIDATION_ROWS, n))
+        error = predict(_rows(x, idx)) - _dense(_rows(target, idx))
+        return start + _VALIDATION_ROWS, total + tf.reduce_sum(tf.square(error))
+
+    _, total = tf.while_loop(
+        lambda start, _: start < n, add_rows, (tf.constant(0), tf.constant(0.0, _FLOAT))
+    )
+    return total / tf.cast(tf.cast(n, "int64") * target[3], _FLOAT)
+
+
 def _matmul(h, kernel):
     """``h @ kernel``, for a dense or a sparse (``tf.SparseTensor``) ``h``."""
     keras, tf = keras_and_tensorflow()
@@ -554,13 +574,16 @@ def _compiled_loop(
         # Higher is better, as for scikit-learn scorers: accuracy or -MSE (of the
         # probabilities, for "sigmoid").
         x_val, target_val = validation
-        out = forward(params, _all_rows(x_val))
-        target_val = _dense(_all_rows(target_val))
+
+        def predict(x):
+            out = forward(params, x)
+            return ops.sigmoid(out) if loss == "sigmoid" else out
+
         if loss == "softmax":
-            return _accuracy(out, target_val)
-        if loss == "sigmoid":
-            out = ops.sigmoid(out)
-        return -ops.mean(ops.square(ops.subtract(out, target_val)))
+            return _accuracy(forward(params, _all_rows(x_val)), target_val)
+        if sparse_target:
+            return -_chunked_squared_error(predict, x_val, target_val)
+        return -ops.mean(ops.square(ops.subtract(predict(_all_rows(x_val)), target_val)))
 
     target_spec = (
         tf.TensorSpec([None], "int32") if loss == "softmax" else _matrix_spec(sparse_target)
@@ -703,9 +726,14 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping, spa
         return tf.reduce_mean(tf.square(v_data - reconstruction)), grads, state
 
     def validation_score(params, validation):
-        x_val = _all_rows(validation[0])
-        reconstruction = visible_means(params, hidden_probabilities(params, x_val))
-        return -tf.reduce_mean(tf.square(_dense(x_val) - reconstruction))
+        (x_val,) = validation
+
+        def reconstruct(v):
+            return visible_means(params, hidden_probabilities(params, v))
+
+        if sparse_x:
+            return -_chunked_squared_error(reconstruct, x_val, x_val)
+        return -tf.reduce_mean(tf.square(x_val - reconstruct(x_val)))
 
     matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
     return _whole_stage_loop(

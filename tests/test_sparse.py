@@ -322,3 +322,26 @@ def test_mean_squared_difference_in_chunks(monkeypatch):
     monkeypatch.setattr("sklearn_greedy._forward._CHUNK_ENTRIES", 5 * 12)
     assert_allclose(mean_squared_difference(outputs_of, sp.csr_matrix(X)), expected)
     assert_allclose(mean_squared_difference(outputs_of, X), expected)
+
+
+@pytest.mark.parametrize("name", ["autoencoder-previous-finetune-es", "rbm-gaussian-finetune-es"])
+def test_sparse_validation_scores_in_chunks(name, monkeypatch):
+    """Held-out rows reconstructed a few at a time score as all at once (one chunk,
+    which `test_sparse_fit_equals_dense_fit` compares with X dense)."""
+    from sklearn_greedy import _engine
+
+    X, _ = _data()
+    estimator = ESTIMATORS[name]
+    in_one_chunk = clone(estimator).fit(sp.csr_matrix(X))
+    monkeypatch.setattr(_engine, "_VALIDATION_ROWS", 4)  # 19 held-out rows: 5 chunks
+    loops = (_engine._compiled_loop, _engine._compiled_rbm_loop)
+    for compiled in loops:
+        compiled.cache_clear()
+    try:
+        in_chunks = clone(estimator).fit(sp.csr_matrix(X))
+    finally:
+        for compiled in loops:
+            compiled.cache_clear()  # no loop of 4 rows a chunk outlives the test
+    for one_chunk, chunks in zip(in_one_chunk.history_, in_chunks.history_):
+        assert len(chunks["validation_score"]) == one_chunk["epochs"] > 0
+        assert_allclose(chunks["validation_score"], one_chunk["validation_score"], rtol=1e-5)
