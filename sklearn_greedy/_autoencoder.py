@@ -3,15 +3,16 @@ classifier and a regressor made of one plus a head."""
 
 import numbers
 
-import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
+    SPARSE_FORMATS,
     BaseGreedyNetwork,
     BaseGreedyTransformer,
+    as_csr,
     coefs_and_intercepts,
     keras_dense_stack,
     layers_of,
@@ -19,7 +20,7 @@ from ._base import (
     validated_weights,
 )
 from ._compat import Interval, StrOptions, validate_data
-from ._forward import hidden_outputs, network_outputs
+from ._forward import hidden_outputs, mean_squared_difference, network_outputs
 from ._greedy import grow_autoencoder, grow_randomly, random_decoder
 from ._pretrained import (
     PRETRAINED_CLASSIFIER_CONSTRAINTS,
@@ -257,8 +258,10 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data. Sparse matrices are not supported.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse matrices (CSR or CSC; other formats are
+            converted to CSR) are multiplied by the first layer as they are,
+            never made dense as a whole: see the user guide, "Sparse input".
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -273,8 +276,15 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return self._fit(X, sample_weight=sample_weight)
 
     def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        return X, validated_weights(sample_weight, X)
+        X = validate_data(
+            self,
+            X,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
+        return as_csr(X), validated_weights(sample_weight, X)
 
     def _stage_kinds(self, depth):
         return ["autoencoder"]
@@ -364,7 +374,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -402,7 +412,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : None
             Ignored.
@@ -412,9 +422,14 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         score : float
             Negative mean squared reconstruction error.
         """
-        X_reconstructed = self.inverse_transform(self.transform(X))
         X = self._check_X(X)
-        return -float(np.mean((X_reconstructed - X) ** 2))
+        encoder, decoder = self._encoder_layers(), self._decoder_layers()
+        return -mean_squared_difference(
+            lambda rows: network_outputs(
+                decoder, hidden_outputs(encoder, rows, self.activation), self.activation
+            ),
+            X,
+        )
 
     _staged_attribute = "_staged_decoders"
 
@@ -424,7 +439,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : None
             Ignored.
@@ -438,8 +453,11 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         codes = X
         for layer, decoder in zip(self._staged_layers, self._staged_decoders):
             codes = hidden_outputs([layer], codes, self.activation)
-            X_reconstructed = network_outputs(decoder, codes, self.activation)
-            yield -float(np.mean((X_reconstructed - X) ** 2))
+            yield -mean_squared_difference(
+                lambda rows, decoder=decoder: network_outputs(decoder, rows, self.activation),
+                codes,
+                X,
+            )
 
     @property
     def encoder_(self):
@@ -762,9 +780,11 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, labelled and unlabelled rows. Sparse matrices are not
-            supported.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data, labelled and unlabelled rows. Sparse matrices (CSR
+            or CSC; other formats are converted to CSR) are multiplied by the
+            first layer as they are, never made dense as a whole: see the user
+            guide, "Sparse input".
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
             unlabelled row. Or a multilabel indicator matrix of 0 and 1, which

@@ -17,6 +17,7 @@ import types
 from abc import ABCMeta, abstractmethod
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.metrics import accuracy_score, r2_score
@@ -39,6 +40,9 @@ from ._stages import StageRunner, fit_seed, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
 FLOAT_DTYPES = (np.float64, np.float32)
+# Sparse formats taken as they are; any other sparse format is converted to the
+# first, as scikit-learn's `check_array` does.
+SPARSE_FORMATS = ("csr", "csc")
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
 
 
@@ -184,10 +188,17 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         self.random_state = random_state
         self.verbose = verbose
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
     def _check_X(self, X):
         """Validate X for a fitted estimator's predict-like method."""
         check_is_fitted(self)
-        return validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return as_csr(
+            validate_data(self, X, reset=False, dtype=FLOAT_DTYPES, accept_sparse=SPARSE_FORMATS)
+        )
 
     # -- hyperparameters -------------------------------------------------------
 
@@ -711,10 +722,11 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
             dtype=FLOAT_DTYPES,
             ensure_min_samples=2,
             multi_output=True,
+            accept_sparse=SPARSE_FORMATS,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        return X, y
+        return as_csr(X), y
 
     def _targets(self, y, warm, note="", sample_weight=None):
         """Class indices of ``y`` (or its 0/1 indicator matrix) and the classes.
@@ -797,7 +809,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -813,7 +825,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -828,7 +840,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -849,7 +861,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -865,7 +877,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -882,7 +894,7 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             True labels of X.
@@ -920,7 +932,7 @@ class BaseGreedyRegressor(BaseGreedyPredictor):
 
     def _validate_X_y(self, X, y, warm):
         if not self._nan_marks_unlabelled:
-            return validate_data(
+            X, y = validate_data(
                 self,
                 X,
                 y,
@@ -929,12 +941,21 @@ class BaseGreedyRegressor(BaseGreedyPredictor):
                 ensure_min_samples=2,
                 multi_output=True,
                 y_numeric=True,
+                accept_sparse=SPARSE_FORMATS,
             )
+            return as_csr(X), y
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
+        X = validate_data(
+            self,
+            X,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
         y = check_array(
             y,
             ensure_2d=False,
@@ -944,7 +965,7 @@ class BaseGreedyRegressor(BaseGreedyPredictor):
             estimator=self,
         )
         check_consistent_length(X, y)
-        return X, y
+        return as_csr(X), y
 
     def _targets(self, y, warm, note="", sample_weight=None):
         """The standardized targets, and their scaling (a warm start keeps the first
@@ -1038,6 +1059,13 @@ def validated_weights(sample_weight, X):
     if sample_weight is None:
         return None
     return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+
+
+def as_csr(X):
+    """A sparse X in CSR, whose rows the stages and the forward pass slice and
+    multiply (a CSC X is converted: a sparse copy, never a dense one); a dense X
+    as it is."""
+    return X.tocsr() if sp.issparse(X) else X
 
 
 def layers_of(coefs, intercepts):

@@ -13,6 +13,13 @@ The weights travel as plain tensors and the optimizers are stateless update rule
 (the same formulas as Keras's ``SGD``, ``Adam`` and ``RMSprop``), which is what lets
 one traced loop serve every stage: a Keras optimizer is bound to the variables it
 was built for. The module knows nothing about estimators.
+
+A sparse stage input (or reconstruction target) enters the loop as its CSR
+arrays, never dense: each mini-batch gathers its rows' nonzeros into a
+``tf.SparseTensor``, which the first layer multiplies as it is, and which is made
+dense only where a dense batch is needed (corruption, a reconstruction target,
+an RBM's visible units). Held-out rows stay sparse too. Whether the input and
+the target are sparse is part of a loop's kind.
 """
 
 import dataclasses
@@ -21,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import scipy.sparse as sp
 
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly. Both
@@ -33,6 +41,8 @@ _EPSILON = 1e-7  # Keras's default epsilon for Adam and RMSprop
 _ADAM_BETAS = (0.9, 0.999)
 _RMSPROP_RHO = 0.9
 _FLOAT = "float32"
+# Held-out rows scored at a time against a sparse reconstruction target.
+_VALIDATION_ROWS = 256
 
 
 @dataclass(frozen=True)
@@ -81,9 +91,18 @@ def hidden_features(layers, x, activation, dtype=_FLOAT):
     Returns
     -------
     features : ndarray of shape (n_samples, n_outputs of the last layer)
+        For a sparse ``x`` (CSR), whose first layer scipy computes without
+        making it dense, and no ``layers``: ``x`` itself, sparse, in ``dtype``.
     """
     keras, _ = keras_and_tensorflow()
     act = keras.activations.get(activation)
+    if sp.issparse(x):
+        x = x.astype(dtype, copy=False)
+        if not layers:
+            return x
+        kernel, bias = layers[0]
+        x = act(np.asarray(x @ kernel.astype(dtype)) + bias.astype(dtype))
+        layers = layers[1:]
     h = keras.ops.convert_to_tensor(x, dtype=dtype)
     for layer in layers:
         kernel, bias = (keras.ops.convert_to_tensor(w, dtype=dtype) for w in layer)
@@ -135,11 +154,11 @@ def train_stage(
     layers : list of (kernel, bias) pairs
         Initial weights; every layer here is trained. The last layer is linear
         (logits for ``loss="softmax"`` and ``"sigmoid"``).
-    x : ndarray of shape (n_samples, n_features)
+    x : ndarray or CSR matrix of shape (n_samples, n_features)
         Stage input: raw data, or features cached from the frozen layers below.
     target : ndarray
         Class indices of shape (n_samples,) for ``"softmax"``, values of shape
-        (n_samples, n_outputs) for ``"mse"``.
+        (n_samples, n_outputs) for ``"mse"`` and ``"sigmoid"`` (dense or CSR).
     activation : str
         Keras activation of every layer but the last.
     loss : {"softmax", "sigmoid", "mse"}
@@ -165,18 +184,27 @@ def train_stage(
     _, tf = keras_and_tensorflow()
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
-    loop = _compiled_loop(len(layers), activation, loss, config.optimizer, corrupt, early_stopping)
+    loop = _compiled_loop(
+        len(layers),
+        activation,
+        loss,
+        config.optimizer,
+        corrupt,
+        early_stopping,
+        sp.issparse(x),
+        sp.issparse(target),
+    )
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     if validation is None:
         validation = (x[:0], target[:0])
-    config, weights = weighted_config(config, sample_weight, len(x))
+    config, weights = weighted_config(config, sample_weight, x.shape[0])
     return _run(
         loop,
         layers,
-        (tf.constant(x, dtype=_FLOAT), tf.constant(target, dtype=target_dtype), weights),
+        (_loop_tensor(x), _loop_tensor(target, target_dtype), weights),
         (
-            tf.constant(validation[0], dtype=_FLOAT),
-            tf.constant(validation[1], dtype=target_dtype),
+            _loop_tensor(validation[0]),
+            _loop_tensor(validation[1], target_dtype),
             _validation_weights(validation),
         ),
         _hyperparameters(config, masking_noise, gaussian_noise),
@@ -225,11 +253,12 @@ def train_semi_supervised(
     layers : list of (kernel, bias) pairs
         The encoder's ``n_encoder_layers`` hidden layers, then the head, then the
         decoder (hidden layers, then a linear output of ``x``'s width).
-    x : ndarray of shape (n_samples, n_features)
+    x : ndarray or CSR matrix of shape (n_samples, n_features)
         Every training row, labelled or not.
     x_labelled, y_labelled : ndarray
-        The labelled rows, and their class indices (``"softmax"``) or target
-        values of shape (n_labelled, n_outputs) (``"mse"``).
+        The labelled rows (sparse if ``x`` is), and their class indices
+        (``"softmax"``) or target values of shape (n_labelled, n_outputs)
+        (``"mse"``).
     n_encoder_layers : int
     activation : str
     config : TrainingConfig
@@ -262,26 +291,27 @@ def train_semi_supervised(
         config.optimizer,
         corrupt,
         early_stopping,
+        sp.issparse(x),
     )
     if validation is None:
         validation = (x_labelled[:0], y_labelled[:0])
     # The penalty follows the labelled rows' weights, those of the supervised term.
-    config, labelled_weight = weighted_config(config, labelled_weight, len(x_labelled))
-    _, sample_weight = weighted_config(config, sample_weight, len(x))
+    config, labelled_weight = weighted_config(config, labelled_weight, x_labelled.shape[0])
+    _, sample_weight = weighted_config(config, sample_weight, x.shape[0])
     hyper = _hyperparameters(config, masking_noise, gaussian_noise)
     target_dtype = "int32" if loss == "softmax" else _FLOAT
     return _run(
         loop,
         layers,
         (
-            tf.constant(x, dtype=_FLOAT),
-            tf.constant(x_labelled, dtype=_FLOAT),
+            _loop_tensor(x),
+            _loop_tensor(x_labelled),
             tf.constant(y_labelled, dtype=target_dtype),
             sample_weight,
             labelled_weight,
         ),
         (
-            tf.constant(validation[0], dtype=_FLOAT),
+            _loop_tensor(validation[0]),
             tf.constant(validation[1], dtype=target_dtype),
             _validation_weights(validation),
         ),
@@ -327,7 +357,7 @@ def train_rbm(
     ----------
     rbm : tuple of (kernel, hidden_bias, visible_bias)
         Initial weights; ``kernel`` is of shape (n_visible, n_hidden).
-    x : ndarray of shape (n_samples, n_visible)
+    x : ndarray or CSR matrix of shape (n_samples, n_visible)
         Data of the visible units.
     visible_units : {"bernoulli", "gaussian"}
         Logistic visible units, or linear ones with Gaussian noise of unit
@@ -357,21 +387,21 @@ def train_rbm(
     """
     _, tf = keras_and_tensorflow()
     early_stopping = bool(config.early_stopping and validation is not None)
-    loop = _compiled_rbm_loop(visible_units, bool(persistent), config.optimizer, early_stopping)
+    loop = _compiled_rbm_loop(
+        visible_units, bool(persistent), config.optimizer, early_stopping, sp.issparse(x)
+    )
     if validation is None:
         validation = x[:0]
     kernel, hidden_bias, visible_bias = rbm
-    chains = (np.zeros((min(config.batch_size, len(x)), kernel.shape[1])),) * bool(persistent)
-    config, weights = weighted_config(config, sample_weight, len(x))
+    n_chains = min(config.batch_size, x.shape[0])
+    chains = (np.zeros((n_chains, kernel.shape[1])),) * bool(persistent)
+    config, weights = weighted_config(config, sample_weight, x.shape[0])
     hyper = _hyperparameters(config, 0.0, 0.0)
     return _run(
         loop,
         [kernel, hidden_bias, visible_bias],
-        (tf.constant(x, dtype=_FLOAT), weights),
-        (
-            tf.constant(validation, dtype=_FLOAT),
-            _validation_weights((validation, None, validation_weight)),
-        ),
+        (_loop_tensor(x), weights),
+        (_loop_tensor(validation), _validation_weights((validation, None, validation_weight))),
         tf.concat([hyper, tf.constant([cd_steps], "float64")], 0),
         seed,
         early_stopping,
@@ -415,6 +445,112 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatt
     )
 
 
+def _loop_tensor(values, dtype=_FLOAT):
+    """``values`` as a compiled loop takes them: a dense tensor, or, for a sparse
+    matrix, its CSR arrays ``(indptr, indices, data, n_columns)``, never dense."""
+    _, tf = keras_and_tensorflow()
+    if not sp.issparse(values):
+        return tf.constant(values, dtype=dtype)
+    values = values.tocsr()
+    return (
+        tf.constant(values.indptr, dtype="int64"),
+        tf.constant(values.indices, dtype="int64"),
+        tf.constant(values.data, dtype=dtype),
+        tf.constant(values.shape[1], dtype="int64"),
+    )
+
+
+def _matrix_spec(sparse):
+    """The loop's input spec of a float matrix: dense, or `_loop_tensor`'s CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if not sparse:
+        return tf.TensorSpec([None, None], _FLOAT)
+    return (
+        tf.TensorSpec([None], "int64"),
+        tf.TensorSpec([None], "int64"),
+        tf.TensorSpec([None], _FLOAT),
+        tf.TensorSpec([], "int64"),
+    )
+
+
+def _n_rows(matrix):
+    """Number of rows of a loop's matrix, dense or CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if isinstance(matrix, tuple):
+        return tf.shape(matrix[0])[0] - 1
+    return tf.shape(matrix)[0]
+
+
+def _rows(matrix, idx):
+    """Rows ``idx`` of a loop's matrix: dense rows, or a ``tf.SparseTensor`` of the
+    rows of CSR arrays (their nonzeros gathered, nothing made dense)."""
+    _, tf = keras_and_tensorflow()
+    if not isinstance(matrix, tuple):
+        return tf.gather(matrix, idx)
+    indptr, indices, data, n_columns = matrix
+    idx = tf.cast(idx, "int64")
+    positions = tf.ragged.range(tf.gather(indptr, idx), tf.gather(indptr, idx + 1))
+    flat = positions.flat_values
+    return tf.SparseTensor(
+        tf.stack([positions.value_rowids(), tf.gather(indices, flat)], axis=1),
+        tf.gather(data, flat),
+        tf.stack([tf.size(idx, out_type="int64"), n_columns]),
+    )
+
+
+def _all_rows(matrix):
+    """Every row of a loop's matrix: itself, or a ``tf.SparseTensor`` of CSR arrays."""
+    _, tf = keras_and_tensorflow()
+    if not isinstance(matrix, tuple):
+        return matrix
+    indptr, indices, data, n_columns = matrix
+    rows = tf.ragged.row_splits_to_segment_ids(indptr)
+    return tf.SparseTensor(
+        tf.stack([rows, indices], axis=1),
+        data,
+        tf.stack([tf.size(indptr, out_type="int64") - 1, n_columns]),
+    )
+
+
+def _dense(values):
+    """A ``tf.SparseTensor`` made dense (duplicate entries summed, as scipy does);
+    a dense tensor as it is."""
+    _, tf = keras_and_tensorflow()
+    if isinstance(values, tf.SparseTensor):
+        return tf.scatter_nd(values.indices, values.values, values.dense_shape)
+    return values
+
+
+def _chunked_squared_error(predict, x, target, weights):
+    """Mean squared error of ``predict`` on the rows of ``x`` against those of a
+    sparse ``target`` (CSR arrays), the rows weighted by ``weights``,
+    `_VALIDATION_ROWS` rows at a time: neither the target nor the prediction of
+    every row is ever dense at once."""
+    _, tf = keras_and_tensorflow()
+    n = _n_rows(target)
+
+    def add_rows(start, total):
+        idx = tf.range(start, tf.minimum(start + _VALIDATION_ROWS, n))
+        error = predict(_rows(x, idx)) - _dense(_rows(target, idx))
+        row_errors = tf.reduce_sum(tf.square(error), axis=1)
+        return start + _VALIDATION_ROWS, total + tf.reduce_sum(
+            row_errors * tf.gather(weights, idx)
+        )
+
+    _, total = tf.while_loop(
+        lambda start, _: start < n, add_rows, (tf.constant(0), tf.constant(0.0, _FLOAT))
+    )
+    return total / (tf.reduce_sum(weights) * tf.cast(target[3], _FLOAT))
+
+
+def _matmul(h, kernel):
+    """``h @ kernel``, for a dense or a sparse (``tf.SparseTensor``) ``h``."""
+    keras, tf = keras_and_tensorflow()
+    if isinstance(h, tf.SparseTensor):
+        return tf.sparse.sparse_dense_matmul(h, kernel)
+    return keras.ops.matmul(h, kernel)
+
+
 def _pairs(flat):
     """Flat weights ``[kernel, bias, kernel, ...]`` as ``(kernel, bias)`` pairs."""
     return [tuple(flat[i : i + 2]) for i in range(0, len(flat), 2)]
@@ -444,7 +580,7 @@ def _validation_weights(validation):
     _, tf = keras_and_tensorflow()
     if len(validation) > 2 and validation[2] is not None:
         return tf.constant(validation[2], dtype=_FLOAT)
-    return tf.ones([len(validation[0])], dtype=_FLOAT)
+    return tf.ones([validation[0].shape[0]], dtype=_FLOAT)
 
 
 def _hyperparameters(config, masking_noise, gaussian_noise):
@@ -471,7 +607,7 @@ def _dense_stack(params, h, first, count, act, last_linear):
     keras, _ = keras_and_tensorflow()
     ops = keras.ops
     for i in range(first, first + count):
-        h = ops.add(ops.matmul(h, params[2 * i]), params[2 * i + 1])
+        h = ops.add(_matmul(h, params[2 * i]), params[2 * i + 1])
         if not (last_linear and i == first + count - 1):
             h = act(h)
     return h
@@ -504,7 +640,9 @@ def _cross_entropy(logits, labels, weights):
 
 
 @cache
-def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stopping):
+def _compiled_loop(
+    n_layers, activation, loss, optimizer, corrupt, early_stopping, sparse_x, sparse_target
+):
     """The whole-stage training loop of a stack of dense layers, traced once."""
     keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
@@ -515,11 +653,12 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, target, weights = data
-        xb = tf.gather(x, idx)
-        tb = tf.gather(target, idx)
+        xb = _rows(x, idx)
+        tb = _dense(_rows(target, idx))
         wb = tf.gather(weights, idx)
         if corrupt:
-            xb = _corrupted(xb, step_seed, tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT))
+            mask_rate, noise_std = tf.cast(hyper[7], _FLOAT), tf.cast(hyper[8], _FLOAT)
+            xb = _corrupted(_dense(xb), step_seed, mask_rate, noise_std)
         out = forward(params, xb)
         if loss == "softmax":
             return _cross_entropy(out, tb, wb)
@@ -533,21 +672,22 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
         # Higher is better, as for scikit-learn scorers: accuracy or -MSE (of the
         # probabilities, for "sigmoid"), weighted by the rows' weights.
         x_val, target_val, weights = validation
-        out = forward(params, x_val)
+
+        def predict(x):
+            out = forward(params, x)
+            return ops.sigmoid(out) if loss == "sigmoid" else out
+
         if loss == "softmax":
-            return _accuracy(out, target_val, weights)
-        if loss == "sigmoid":
-            out = ops.sigmoid(out)
-        return -_weighted_mean(
-            ops.mean(ops.square(ops.subtract(out, target_val)), axis=1), weights
-        )
+            return _accuracy(forward(params, _all_rows(x_val)), target_val, weights)
+        if sparse_target:
+            return -_chunked_squared_error(predict, x_val, target_val, weights)
+        errors = ops.mean(ops.square(ops.subtract(predict(_all_rows(x_val)), target_val)), axis=1)
+        return -_weighted_mean(errors, weights)
 
     target_spec = (
-        tf.TensorSpec([None], "int32")
-        if loss == "softmax"
-        else tf.TensorSpec([None, None], _FLOAT)
+        tf.TensorSpec([None], "int32") if loss == "softmax" else _matrix_spec(sparse_target)
     )
-    data_spec = (tf.TensorSpec([None, None], _FLOAT), target_spec, tf.TensorSpec([None], _FLOAT))
+    data_spec = (_matrix_spec(sparse_x), target_spec, tf.TensorSpec([None], _FLOAT))
     return _whole_stage_loop(
         _layer_specs(n_layers),
         data_spec,
@@ -561,7 +701,7 @@ def _compiled_loop(n_layers, activation, loss, optimizer, corrupt, early_stoppin
 
 @cache
 def _compiled_semi_supervised_loop(
-    n_encoder, n_decoder, activation, loss, optimizer, corrupt, early_stopping
+    n_encoder, n_decoder, activation, loss, optimizer, corrupt, early_stopping, sparse_x
 ):
     """The joint loop of `train_semi_supervised`, traced once per kind."""
     keras, tf = keras_and_tensorflow()
@@ -576,12 +716,13 @@ def _compiled_semi_supervised_loop(
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, x_labelled, y_labelled, weights, labelled_weights = data
-        n_labelled = tf.shape(x_labelled)[0]
+        n_labelled = _n_rows(x_labelled)
         drawn = tf.random.stateless_uniform(
             tf.shape(idx), step_seed + 2, minval=0, maxval=n_labelled, dtype="int32"
         )
-        xl = tf.gather(x_labelled, drawn)
-        xb = tf.gather(x, idx)
+        # Dense mini-batches: the reconstruction's target, and the corruption's input.
+        xl = _dense(_rows(x_labelled, drawn))
+        xb = _dense(_rows(x, idx))
         wb = tf.gather(weights, idx)
         xb_in = xb
         if corrupt:
@@ -608,13 +749,14 @@ def _compiled_semi_supervised_loop(
 
     def validation_score(params, validation):
         x_val, y_val, weights = validation
-        out = head(params, encode(params, x_val))
+        out = head(params, encode(params, _all_rows(x_val)))
         if loss == "mse":
             return -_weighted_mean(ops.mean(ops.square(ops.subtract(out, y_val)), axis=1), weights)
         return _accuracy(out, y_val, weights)
 
-    matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
-    labels = tf.TensorSpec([None], "int32") if loss == "softmax" else matrix
+    matrix, vector = _matrix_spec(sparse_x), tf.TensorSpec([None], _FLOAT)
+    dense = tf.TensorSpec([None, None], _FLOAT)
+    labels = tf.TensorSpec([None], "int32") if loss == "softmax" else dense
     return _whole_stage_loop(
         _layer_specs(n_encoder + 1 + n_decoder),
         (matrix, matrix, labels, vector, vector),
@@ -627,7 +769,7 @@ def _compiled_semi_supervised_loop(
 
 
 @cache
-def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
+def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping, sparse_x):
     """The contrastive divergence loop of `train_rbm`, traced once per kind.
 
     The engine's loop with contrastive divergence as its update direction, and
@@ -638,7 +780,7 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
 
     def hidden_probabilities(params, v):
         kernel, hidden_bias, _ = params
-        return tf.sigmoid(tf.matmul(v, kernel) + hidden_bias)
+        return tf.sigmoid(_matmul(v, kernel) + hidden_bias)
 
     def visible_means(params, h):
         kernel, _, visible_bias = params
@@ -669,7 +811,7 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
 
     def batch_gradients(params, state, data, idx, step_seed, hyper):
         kernel = params[0]
-        v_data = tf.gather(data[0], idx)
+        v_data = _dense(_rows(data[0], idx))
         weights = tf.gather(data[1], idx)[:, None]
         p_h_data = hidden_probabilities(params, v_data)
         cd_steps = tf.cast(hyper[9], "int32")
@@ -701,14 +843,20 @@ def _compiled_rbm_loop(visible_units, persistent, optimizer, early_stopping):
 
     def validation_score(params, validation):
         x_val, weights = validation
-        reconstruction = visible_means(params, hidden_probabilities(params, x_val))
-        return -_weighted_mean(tf.reduce_mean(tf.square(x_val - reconstruction), 1), weights)
+
+        def reconstruct(v):
+            return visible_means(params, hidden_probabilities(params, v))
+
+        if sparse_x:
+            return -_chunked_squared_error(reconstruct, x_val, x_val, weights)
+        errors = tf.reduce_mean(tf.square(x_val - reconstruct(x_val)), 1)
+        return -_weighted_mean(errors, weights)
 
     matrix, vector = tf.TensorSpec([None, None], _FLOAT), tf.TensorSpec([None], _FLOAT)
     return _whole_stage_loop(
         [matrix, vector, vector],
-        (matrix, vector),
-        (matrix, vector),
+        (_matrix_spec(sparse_x), tf.TensorSpec([None], _FLOAT)),
+        (_matrix_spec(sparse_x), tf.TensorSpec([None], _FLOAT)),
         batch_gradients,
         validation_score,
         optimizer,
@@ -838,7 +986,7 @@ def _whole_stage_loop(
         batch_size = tf.cast(hyper[4], "int32")
         patience = tf.cast(hyper[5], "int32")
         tol = tf.cast(hyper[6], _FLOAT)
-        n = tf.shape(data[0])[0]
+        n = _n_rows(data[0])
         n_batches = (n + batch_size - 1) // batch_size
         seed = tf.cast(seed, "int32")
         params, state = tuple(params), tuple(state)

@@ -15,6 +15,7 @@ rows it is computed with. Fitting keeps its float32 Keras passes
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import erfc, expit
 
 from ._quiet_tensorflow import keras_and_tensorflow
@@ -117,18 +118,21 @@ def hidden_outputs(layers, X, activation):
     ----------
     layers : list of (kernel, bias) pairs
         The dense layers, input side first.
-    X : ndarray of shape (n_samples, n_features)
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        A sparse X (CSR, as the estimators pass it) is multiplied by the first
+        kernel as it is, never made dense.
     activation : str
         Keras activation name.
 
     Returns
     -------
     outputs : ndarray of shape (n_samples, n_outputs of the last layer), float64
+        ``X`` itself, as float64, if ``layers`` is empty (still sparse if it is).
     """
     act = activation_function(activation)
-    h = np.asarray(X, dtype=np.float64)
+    h = X.astype(np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
     for kernel, bias in layers:
-        h = act(h @ kernel.astype(np.float64) + bias.astype(np.float64))
+        h = act(_affine(h, kernel, bias))
     return h
 
 
@@ -136,6 +140,59 @@ def network_outputs(layers, X, activation, output_activation="linear"):
     """Like `hidden_outputs`, but the last layer has ``output_activation``: by
     default it is linear (logits or a reconstruction)."""
     h = hidden_outputs(layers[:-1], X, activation)
-    kernel, bias = layers[-1]
-    out = h @ kernel.astype(np.float64) + bias.astype(np.float64)
+    out = _affine(h, *layers[-1])
     return out if output_activation == "linear" else activation_function(output_activation)(out)
+
+
+def _affine(h, kernel, bias):
+    """``h @ kernel + bias`` in float64, as a dense ndarray also for a sparse ``h``."""
+    # A sparse matrix (not a sparse array) times an ndarray can be an np.matrix.
+    return np.asarray(h @ kernel.astype(np.float64)) + bias.astype(np.float64)
+
+
+# Rows per chunk of `mean_squared_difference`: about this many entries at a time.
+_CHUNK_ENTRIES = 2**22
+
+
+def mean_squared_difference(outputs_of, X, target=None, sample_weight=None):
+    """Mean over every entry of ``(outputs_of(X) - target) ** 2``; ``target`` is X
+    by default (a reconstruction error).
+
+    With a sparse ``target`` the rows are taken in chunks and the target's
+    nonzeros subtracted from each chunk's outputs, so that neither the target nor
+    the outputs of all rows are ever dense at once.
+
+    Parameters
+    ----------
+    outputs_of : callable
+        Maps rows of ``X`` (a slice of them) to a dense ndarray of the
+        target's shape.
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+    target : ndarray or sparse matrix of shape (n_samples, n_outputs), optional
+    sample_weight : ndarray of shape (n_samples,), optional
+        Weights of the rows in the mean.
+
+    Returns
+    -------
+    error : float
+    """
+    target = X if target is None else target
+    if not sp.issparse(target):
+        errors = np.mean((outputs_of(X) - target) ** 2, axis=1)
+        return float(np.average(errors, weights=sample_weight))
+    target = target.tocsr()
+    n_rows, n_outputs = target.shape
+    rows = max(1, _CHUNK_ENTRIES // max(1, n_outputs))
+    total = 0.0
+    for start in range(0, n_rows, rows):
+        part = slice(start, start + rows)
+        outputs = np.asarray(outputs_of(X[part]))
+        nonzeros = target[part].tocoo()
+        difference = outputs.astype(np.result_type(outputs, nonzeros.dtype))
+        np.subtract.at(difference, (nonzeros.row, nonzeros.col), nonzeros.data)
+        row_errors = np.sum(difference**2, axis=1)
+        if sample_weight is not None:
+            row_errors = row_errors * sample_weight[part]
+        total += float(np.sum(row_errors))
+    total_weight = n_rows if sample_weight is None else float(np.sum(sample_weight))
+    return total / (total_weight * n_outputs)

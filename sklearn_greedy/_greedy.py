@@ -8,6 +8,7 @@ nothing of estimators.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._engine import hidden_features
 from ._scaling import Scaling
@@ -153,8 +154,9 @@ def grow_autoencoder(
         stage_x = input_scaling(features)
         stage_val_x = None if x_val is None else input_scaling(val_features)
         layer = runner.new_layer(features.shape[1], widths[depth - 1], "autoencoder", depth)
+        new_top = not reconstruct_input or top is None or top[0].shape[0] != widths[depth - 1]
         if reconstruct_input:
-            if top is None or top[0].shape[0] != widths[depth - 1]:
+            if new_top:
                 top = runner.new_layer(widths[depth - 1], x.shape[1], "autoencoder", depth, "top")
             goal, val_goal, output_scaling, raw_goal = (
                 scaled_target,
@@ -172,6 +174,11 @@ def grow_autoencoder(
                 input_scaling,
                 features,
             )
+
+        if new_top and sp.issparse(goal):
+            # A sparse goal is scaled but not centred: its new output layer starts
+            # at the goal's mean, as a centred goal's starts at its mean, zero.
+            top = (top[0], np.asarray(goal.mean(axis=0), dtype=top[1].dtype).ravel())
 
         def unfold(trained, input_scaling=input_scaling, output_scaling=output_scaling):
             return [input_scaling.fold_input(trained[0]), output_scaling.fold_output(trained[1])]
@@ -264,7 +271,11 @@ def grow_rbm(runner, layers, x, validation, *, widths, visible_units, sample_wei
 
 
 def _initial_visible_bias(values, units, sample_weight):
-    mean = np.average(values, axis=0, weights=sample_weight)
+    if sample_weight is None:
+        # A sparse matrix's mean is an np.matrix of one row.
+        mean = np.asarray(values.mean(axis=0)).ravel()
+    else:
+        mean = np.asarray(sample_weight @ values).ravel() / np.sum(sample_weight)
     if units == "gaussian":
         return mean.astype(np.float32)
     # A unit always off (or on) in the data gets a large finite bias, not infinity.

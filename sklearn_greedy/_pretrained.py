@@ -334,7 +334,7 @@ class BasePretrainedClassifier(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Test samples, labelled and unlabelled.
         y : array-like of shape (n_samples,)
             True labels; ``unlabelled_marker`` marks an unlabelled row.
@@ -356,7 +356,7 @@ class BasePretrainedClassifier(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : array-like of shape (n_samples,)
             True labels of X; ``unlabelled_marker`` marks an unlabelled row.

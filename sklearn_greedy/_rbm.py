@@ -5,6 +5,7 @@ made of one plus a head."""
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import log_expit
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils import check_array
@@ -12,8 +13,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
+    SPARSE_FORMATS,
     BaseGreedyNetwork,
     BaseGreedyTransformer,
+    as_csr,
     coefs_and_intercepts,
     keras_dense_stack,
     staged_method,
@@ -378,9 +381,11 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data: in [0, 1] for Bernoulli visible units, standardized for
-            Gaussian ones. Sparse matrices are not supported.
+            Gaussian ones. Sparse matrices (CSR or CSC; other formats are
+            converted to CSR) are multiplied by the first RBM as they are, never
+            made dense as a whole: see the user guide, "Sparse input".
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -396,8 +401,15 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
         return self._fit(X, sample_weight=sample_weight)
 
     def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        X = validate_data(self, X, reset=not warm, dtype=FLOAT_DTYPES, ensure_min_samples=2)
-        return X, validated_weights(sample_weight, X)
+        X = validate_data(
+            self,
+            X,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
+        return as_csr(X), validated_weights(sample_weight, X)
 
     def _stage_kinds(self, depth):
         return ["rbm"]
@@ -472,7 +484,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -519,7 +531,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Yields
@@ -570,7 +582,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
 
         Returns
@@ -587,9 +599,17 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             w.astype(np.float64) for w in (kernel, hidden_bias, visible_bias)
         )
         if self.visible_units == "gaussian":
-            return np.logaddexp(0.0, X @ kernel + hidden_bias).sum(axis=1) - 0.5 * np.sum(
-                (X - visible_bias) ** 2, axis=1
-            )
+            if sp.issparse(X):
+                # ||x - b||^2 from x's nonzeros: x.x - 2 x.b + b.b, never x dense.
+                squared_distance = (
+                    np.asarray(X.multiply(X).sum(axis=1)).ravel()
+                    - 2.0 * np.asarray(X @ visible_bias).ravel()
+                    + visible_bias @ visible_bias
+                )
+            else:
+                squared_distance = np.sum((X - visible_bias) ** 2, axis=1)
+            free = np.logaddexp(0.0, np.asarray(X @ kernel) + hidden_bias).sum(axis=1)
+            return free - 0.5 * squared_distance
         return _pseudo_log_likelihood(X, kernel, hidden_bias, visible_bias)
 
     @_needs_rbm
@@ -598,7 +618,7 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Input data.
         y : None
             Ignored.
@@ -670,14 +690,15 @@ def _pseudo_log_likelihood(X, kernel, hidden_bias, visible_bias):
     sum_j softplus(c_j + (x W)_j)``. All features at once, in chunks of rows.
     """
     n_samples, n_features = X.shape
-    activation = X @ kernel + hidden_bias
-    step = 1.0 - 2.0 * X
+    activation = np.asarray(X @ kernel) + hidden_bias
     rows = max(1, _CHUNK_ELEMENTS // max(1, n_features * kernel.shape[1]))
     scores = np.empty(n_samples)
     for start in range(0, n_samples, rows):
         part = slice(start, start + rows)
-        flipped = activation[part, None, :] + step[part, :, None] * kernel[None, :, :]
-        free_energy_change = -step[part] * visible_bias - (
+        # Every feature of a row is flipped, so a sparse X's chunk is made dense.
+        step = 1.0 - 2.0 * (X[part].toarray() if sp.issparse(X) else X[part])
+        flipped = activation[part, None, :] + step[:, :, None] * kernel[None, :, :]
+        free_energy_change = -step * visible_bias - (
             np.logaddexp(0.0, flipped).sum(axis=2)
             - np.logaddexp(0.0, activation[part]).sum(axis=1, keepdims=True)
         )
@@ -908,10 +929,11 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
-            visible units, standardized for Gaussian ones. Sparse matrices are
-            not supported.
+            visible units, standardized for Gaussian ones. Sparse matrices (CSR
+            or CSC) are multiplied by the first RBM as they are, never made
+            dense as a whole: see the user guide, "Sparse input".
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
             unlabelled row. Or a multilabel indicator matrix of 0 and 1, which

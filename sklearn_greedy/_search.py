@@ -219,7 +219,7 @@ class DepthSearchCV(BaseSearchCV):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Training data.
         y : array-like of shape (n_samples,), default=None
             Target; ``None`` for `StackedAutoencoder`.

@@ -28,7 +28,7 @@ from ._engine import (
     train_semi_supervised,
     train_stage,
 )
-from ._forward import network_outputs
+from ._forward import mean_squared_difference, network_outputs
 from ._scaling import Scaling
 
 # The output layer is a plain softmax (or linear) layer, initialised as Keras's
@@ -171,8 +171,9 @@ class StageRunner:
         ----------
         layers : list of (kernel, bias)
             Initial weights of the layers this stage trains.
-        x, target : ndarray
-            Stage input (raw or cached features) and what to fit.
+        x, target : ndarray or CSR matrix
+            Stage input (raw or cached features) and what to fit; sparse only
+            for the raw X of the first stage (and X as its own target).
         loss : {"softmax", "sigmoid", "mse"}
         kind : str
             ``"greedy"``, ``"autoencoder"``, ``"head"``, ``"finetune"``, ...
@@ -193,7 +194,7 @@ class StageRunner:
         number = self._next_stage(kind, depth)
         estimator = self.estimator
         config = estimator._training_config(finetune)
-        self._check_batch_size(config, len(x), number, kind, depth)
+        self._check_batch_size(config, x.shape[0], number, kind, depth)
         result = train_stage(
             layers,
             x,
@@ -234,7 +235,7 @@ class StageRunner:
         ----------
         rbm : tuple of (kernel, hidden_bias, visible_bias)
             Initial weights.
-        x : ndarray of shape (n_samples, n_visible)
+        x : ndarray or CSR matrix of shape (n_samples, n_visible)
             Data of the visible units.
         visible_units : {"bernoulli", "gaussian"}
         kind : str
@@ -254,7 +255,7 @@ class StageRunner:
         number = self._next_stage(kind, depth)
         estimator = self.estimator
         config = estimator._training_config(visible_units=visible_units)
-        self._check_batch_size(config, len(x), number, kind, depth)
+        self._check_batch_size(config, x.shape[0], number, kind, depth)
         result = train_rbm(
             rbm,
             x,
@@ -270,9 +271,12 @@ class StageRunner:
         output = "linear" if visible_units == "gaussian" else "sigmoid"
 
         def score(trained):
-            reconstruction = network_outputs(trained, x, "sigmoid", output)
-            errors = np.mean((reconstruction - x) ** 2, axis=1)
-            return -float(np.average(errors, weights=sample_weight))
+            return -mean_squared_difference(
+                lambda rows: network_outputs(trained, rows, "sigmoid", output),
+                x,
+                None,
+                sample_weight,
+            )
 
         # As BernoulliRBM, no ConvergenceWarning: contrastive divergence has no
         # objective whose convergence the recorded loss would show.
@@ -615,10 +619,13 @@ def _cross_entropy(logits, target, sample_weight=None):
 def training_score(layers, x, target, loss, activation, sample_weight=None):
     """A stage's score on its training rows: accuracy, or minus the MSE (of the
     probabilities, for ``loss="sigmoid"``), weighted by ``sample_weight``."""
-    out = dense_forward(layers, x, activation)
     if loss == "softmax":
+        out = dense_forward(layers, x, activation)
         return float(np.average(np.argmax(out, axis=1) == target, weights=sample_weight))
-    if loss == "sigmoid":
-        out = expit(out)
-    errors = np.mean((out - target) ** 2, axis=1)
-    return -float(np.average(errors, weights=sample_weight))
+
+    def outputs_of(rows):
+        out = dense_forward(layers, rows, activation)
+        return expit(out) if loss == "sigmoid" else out
+
+    # In chunks of rows for a sparse target (X itself), which is never made dense.
+    return -mean_squared_difference(outputs_of, x, target, sample_weight)

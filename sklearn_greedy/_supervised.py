@@ -296,8 +296,10 @@ class GreedyLayerwiseClassifier(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data. Sparse matrices are not supported.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse matrices (CSR or CSC; other formats are
+            converted to CSR) are multiplied by the first layer as they are,
+            never made dense as a whole: see the user guide, "Sparse input".
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels: integers, strings, or any two or more values; or a
             multilabel indicator matrix of 0 and 1, one column per label.

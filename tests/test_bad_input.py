@@ -52,10 +52,13 @@ def test_single_class(small_blobs):
         GreedyLayerwiseClassifier(**FAST).fit(X, np.full(len(X), "a"))
 
 
-def test_sparse_X_is_not_supported(small_blobs):
+def test_sparse_X_with_nan_is_rejected(small_blobs):
+    # Sparse X is accepted (tests/test_sparse.py), and checked as dense X is.
     X, y = small_blobs
-    with pytest.raises(TypeError, match="Sparse data was passed"):
-        GreedyLayerwiseClassifier(**FAST).fit(sp.csr_matrix(X), y)
+    X_nan = sp.csr_matrix(X)
+    X_nan.data[3] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        GreedyLayerwiseClassifier(**FAST).fit(X_nan, y)
 
 
 def test_continuous_y(small_blobs):
