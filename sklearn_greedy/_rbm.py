@@ -968,15 +968,20 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
     The targets are standardized inside (zero mean and unit variance per
     output), and the standardization is folded into the head: ``coefs_``,
     ``model_`` and predictions are in the targets' own units. The defaults are
-    the classifier's.
+    the classifier's but for ``mode="frozen"``: an exact least-squares head on
+    hidden probabilities that move together has large weights, from which
+    fine-tuning by backpropagation diverges. 3-fold R² on ``make_friedman1``
+    (1000 rows, min-max scaled), depths 1 and 3: 0.926 and 0.917 frozen, below
+    0 fine-tuned at any ``finetune_learning_rate`` from 0.03 to 0.0003; on
+    diabetes, 0.508 and 0.446 frozen, below 0 fine-tuned.
 
     Parameters
     ----------"""
         + _RBM_PARAMETERS_DOC
         % {
-            "mode_default": '"finetune"',
+            "mode_default": '"frozen"',
             "mode": """        ``"frozen"``: the RBMs stay as pretrained and only the head is
-        solved. ``"finetune"``: then the whole network (the RBMs' up passes as
+        solved (the default; see above). ``"finetune"``: then the whole network (the RBMs' up passes as
         logistic layers, and the head) is trained jointly by backpropagation of
         the squared error of the standardized targets on the labelled rows, for
         ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
@@ -996,8 +1001,8 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
         the ``staged_*`` methods give the depth curve from one fit.
     head_max_iter : int, default=1000
         Kept for the same parameters as `RBMPretrainedClassifier`: a
-        least-squares head is solved exactly, in one step, on the hidden
-        probabilities as they are (not standardized), with the penalty
+        least-squares head is solved exactly, in one step, on the standardized
+        hidden probabilities, with the penalty
         ``alpha``: `~sklearn.linear_model.Ridge` with penalty
         ``alpha * n_outputs_ / 2`` (the networks' mean squared error over the
         ``n * n_outputs_`` entries plus ``alpha / (2 n) * ||W||^2``).
@@ -1067,12 +1072,16 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
     )
 
     _parameter_constraints = {**_RBM_CONSTRAINTS, **PRETRAINED_REGRESSOR_CONSTRAINTS}
+    # Unlike the classifier's (see `_DeepBeliefNetwork`), a frozen least-squares
+    # head gains from standardized probabilities: at depth 3, 3-fold R² 0.917
+    # against 0.66 on make_friedman1 and 0.446 against 0.298 on diabetes.
+    _standardized_heads = True
 
     def __init__(
         self,
         n_layers=3,
         hidden_units=128,
-        mode="finetune",
+        mode="frozen",
         epochs=10,
         finetune_epochs=30,
         finetune_learning_rate=0.03,

@@ -113,7 +113,10 @@ def _sample_weight_reason(estimator):
 def _expected_failed_checks(estimator):
     failed = {}
     if not isinstance(estimator, DepthSearchCV):
-        failed["check_sample_weight_equivalence_on_dense_data"] = _sample_weight_reason(estimator)
+        for data in ("dense", "sparse"):
+            failed[f"check_sample_weight_equivalence_on_{data}_data"] = _sample_weight_reason(
+                estimator
+            )
     if getattr(estimator, "unlabelled_marker", None) == -1:
         failed["check_classifiers_classes"] = (
             "its labels include -1, which marks unlabelled rows in scikit-learn's "
