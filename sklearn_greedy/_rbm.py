@@ -981,8 +981,9 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
         % {
             "mode_default": '"frozen"',
             "mode": """        ``"frozen"``: the RBMs stay as pretrained and only the head is
-        solved (the default; see above). ``"finetune"``: then the whole network (the RBMs' up passes as
-        logistic layers, and the head) is trained jointly by backpropagation of
+        solved (the default; see above). ``"finetune"``: then the whole
+        network (the RBMs' up passes as logistic layers, and the head) is
+        trained jointly by backpropagation of
         the squared error of the standardized targets on the labelled rows, for
         ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
         pretraining; the same network of logistic units trained from random

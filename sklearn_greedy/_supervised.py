@@ -489,3 +489,24 @@ class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGree
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of `predict`, as
+        `~sklearn.base.RegressorMixin` computes it.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values of X.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² of ``self.predict(X)`` against ``y`` (uniform average over the
+            outputs).
+        """
+        return super().score(X, y, sample_weight)
