@@ -179,11 +179,13 @@ AUTOENCODER_SETTINGS = {
 }
 # The pipelines standardize the features: the deep belief network's first RBM has
 # Gaussian visible units, as its docstring asks. A step of contrastive divergence is
-# no step of backpropagation: its RBMs train at the guide's rates for the batch size
-# ("auto"), with the other network settings above (epochs, batch, optimizer), and
+# no step of backpropagation: its RBMs train by SGD at the guide's rates for the
+# batch size ("auto"), with the other network settings above (epochs, batch), and
 # it fine-tunes, and trains "end_to_end", at its own defaults (30 epochs at 0.03),
-# as the settings line says.
-DBN_SETTINGS = {"visible_units": "gaussian", "learning_rate": "auto"}
+# as the settings line says. SGD whatever --optimizer says: Adam at the "auto" rate
+# (0.032 for a batch of 32) collapses the RBMs (breast_cancer, 128 units, 50 epochs,
+# frozen: 0.685 cross-validated accuracy from 2 layers on, 0.963 with SGD).
+DBN_SETTINGS = {"visible_units": "gaussian", "learning_rate": "auto", "optimizer": "sgd"}
 
 
 # --------------------------------------------------------------------------- data
