@@ -106,6 +106,8 @@ DBN = 'RBMPretrainedClassifier(visible_units="gaussian")'
 # Each ablation changes the defaults as its name says.
 ABLATIONS = {
     "  entropy_weight=1": dict(entropy_weight=1.0),
+    "  entropy_weight=0.5": dict(entropy_weight=0.5),
+    "  entropy_weight=0.3": dict(entropy_weight=0.3),
     "  entropy_weight=1, finetune_learning_rate=None (1e-4)": dict(
         entropy_weight=1.0, finetune_learning_rate=None
     ),
