@@ -71,7 +71,9 @@ ESTIMATORS = [
     RBMPretrainedRegressor(
         n_layers=2, hidden_units=32, mode="frozen", staged_heads=True, **_DBN_FAST
     ),
-    RBMPretrainedRegressor(n_layers=2, hidden_units=8, visible_units="gaussian", **_DBN_FAST),
+    RBMPretrainedRegressor(
+        n_layers=2, hidden_units=8, visible_units="gaussian", mode="finetune", **_DBN_FAST
+    ),
     # Checked as scikit-learn checks GridSearchCV: around a classifier. Around
     # StackedAutoencoder it would fail the transformer checks' tag test, as
     # GridSearchCV around any transformer does: BaseSearchCV's tags do not carry a
