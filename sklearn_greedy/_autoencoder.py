@@ -9,17 +9,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
-    SPARSE_FORMATS,
     BaseGreedyNetwork,
     BaseGreedyTransformer,
-    as_csr,
     coefs_and_intercepts,
     keras_dense_stack,
     layers_of,
     staged_method,
-    validated_weights,
 )
-from ._compat import Interval, StrOptions, validate_data
+from ._compat import Interval, StrOptions
 from ._forward import hidden_outputs, mean_squared_difference, network_outputs
 from ._greedy import grow_autoencoder, grow_randomly, random_decoder
 from ._pretrained import (
@@ -275,17 +272,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         """
         return self._fit(X, sample_weight=sample_weight)
 
-    def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        X = validate_data(
-            self,
-            X,
-            reset=not warm,
-            dtype=FLOAT_DTYPES,
-            ensure_min_samples=2,
-            accept_sparse=SPARSE_FORMATS,
-        )
-        return as_csr(X), validated_weights(sample_weight, X)
-
     def _stage_kinds(self, depth):
         return ["autoencoder"]
 
@@ -343,20 +329,7 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         return fitted
 
     def _joint_stage(self, data, runner, network):
-        X, sample_weight = data
-        X_train, _, weight_train, validation = runner.split(
-            X, None, "rows", sample_weight=sample_weight
-        )
-        # The held-out rows are their own reconstruction targets.
-        if validation is not None:
-            validation = (validation[0], validation[0], validation[2])
-        network = self._train_jointly(
-            runner, network, X_train, X_train, "mse", validation, weight_train, **self._noise()
-        )
-        return {
-            **coefs_and_intercepts(network[: self.n_layers]),
-            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
-        }
+        return self._train_to_reconstruct(data, runner, network, "mse", **self._noise())
 
     def _noise(self):
         return {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}

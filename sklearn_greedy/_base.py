@@ -565,6 +565,37 @@ class BaseGreedyTransformer(BaseGreedyNetwork):
             "_staged_decoders": self._staged_decoders[:depth],
         }
 
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """``X`` (CSR if sparse) and the weights of its rows."""
+        X = validate_data(
+            self,
+            X,
+            reset=not warm,
+            dtype=FLOAT_DTYPES,
+            ensure_min_samples=2,
+            accept_sparse=SPARSE_FORMATS,
+        )
+        return as_csr(X), validated_weights(sample_weight, X)
+
+    def _train_to_reconstruct(self, data, runner, network, loss, **noise):
+        """The ``"finetune"`` or ``"end_to_end"`` stage: encoder and decoder
+        (``network``) trained as one to reconstruct X with ``loss``; returns the
+        fitted encoder and decoder attributes."""
+        X, sample_weight = data
+        X_train, _, weight_train, validation = runner.split(
+            X, None, "rows", sample_weight=sample_weight
+        )
+        # The held-out rows are their own reconstruction targets.
+        if validation is not None:
+            validation = (validation[0], validation[0], validation[2])
+        network = self._train_jointly(
+            runner, network, X_train, X_train, loss, validation, weight_train, **noise
+        )
+        return {
+            **coefs_and_intercepts(network[: self.n_layers]),
+            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
+        }
+
     def _encoder_layers(self):
         return layers_of(self.coefs_, self.intercepts_)
 

@@ -13,16 +13,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
-    SPARSE_FORMATS,
     BaseGreedyNetwork,
     BaseGreedyTransformer,
-    as_csr,
     coefs_and_intercepts,
     keras_dense_stack,
     staged_method,
-    validated_weights,
 )
-from ._compat import Interval, StrOptions, validate_data
+from ._compat import Interval, StrOptions
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import grow_randomly, grow_rbm, random_decoder
 from ._pretrained import (
@@ -400,17 +397,6 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
         """
         return self._fit(X, sample_weight=sample_weight)
 
-    def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        X = validate_data(
-            self,
-            X,
-            reset=not warm,
-            dtype=FLOAT_DTYPES,
-            ensure_min_samples=2,
-            accept_sparse=SPARSE_FORMATS,
-        )
-        return as_csr(X), validated_weights(sample_weight, X)
-
     def _stage_kinds(self, depth):
         return ["rbm"]
 
@@ -458,24 +444,8 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
         return fitted
 
     def _joint_stage(self, data, runner, network):
-        X, sample_weight = data
-        X_train, _, weight_train, validation = runner.split(
-            X, None, "rows", sample_weight=sample_weight
-        )
-        network = self._train_jointly(
-            runner,
-            network,
-            X_train,
-            X_train,
-            "sigmoid" if self.visible_units == "bernoulli" else "mse",
-            # The held-out rows are their own reconstruction targets.
-            None if validation is None else (validation[0], validation[0], validation[2]),
-            weight_train,
-        )
-        return {
-            **coefs_and_intercepts(network[: self.n_layers]),
-            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
-        }
+        loss = "sigmoid" if self.visible_units == "bernoulli" else "mse"
+        return self._train_to_reconstruct(data, runner, network, loss)
 
     # -- the stack's outputs --------------------------------------------------------
 
