@@ -13,18 +13,18 @@ from ._base import (
     BaseGreedyTransformer,
     coefs_and_intercepts,
     keras_dense_stack,
-    layers_of,
     staged_method,
 )
 from ._compat import Interval, StrOptions
 from ._forward import hidden_outputs, mean_squared_difference, network_outputs
-from ._greedy import grow_autoencoder, grow_randomly, random_decoder
+from ._greedy import GreedyNetwork, grow_autoencoder, random_decoder, random_layers
 from ._pretrained import (
     PRETRAINED_CLASSIFIER_CONSTRAINTS,
     PRETRAINED_REGRESSOR_CONSTRAINTS,
     BasePretrainedClassifier,
     BasePretrainedRegressor,
 )
+from ._stages import SemiSupervisedStage
 
 _AUTOENCODER_CONSTRAINTS = {
     "reconstruct": [StrOptions({"input", "previous"})],
@@ -275,72 +275,33 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     def _stage_kinds(self, depth):
         return ["autoencoder"]
 
-    def _fit_stages(self, data, widths, runner, warm, after_stage=None):
-        """Train the planned stages; ``after_stage(depth, layer)``, if given, is
-        called after each greedy stage (the classifier trains its heads there)."""
-        X, sample_weight = data
-        X_train, _, weight_train, validation = runner.split(
-            X, None, "rows", sample_weight=sample_weight
+    def _grow(self, data, widths, runner, network):
+        return grow_autoencoder(
+            runner,
+            network,
+            data.rows,
+            widths=widths,
+            reconstruct=self.reconstruct,
+            activation=self.activation,
+            initializer=self.kernel_initializer,
+            config=self._training_config(),
+            noise=self._noise(),
         )
-        layers, decoder, staged_layers, staged_decoders = [], [], [], []
-        if warm:
-            layers = layers_of(self.coefs_, self.intercepts_)
-            decoder = layers_of(self.decoder_coefs_, self.decoder_intercepts_)
-            staged_layers, staged_decoders = list(self._staged_layers), list(self._staged_decoders)
-        reconstruct_input = self.reconstruct == "input"
-        if self.mode == "end_to_end":
-            layers, decoder = self._random_autoencoder(runner, layers, widths, X.shape[1])
-            staged_layers, staged_decoders = [], []
+
+    def _random_network(self, data, widths, runner, network):
+        n_features = data.X.shape[1]
+        layers = random_layers(runner, network.layers, widths, n_features, self.kernel_initializer)
+        if self.reconstruct == "input":
+            decoder = [runner.new_layer(widths[-1], n_features, "end_to_end", len(widths), "top")]
         else:
-            growth = grow_autoencoder(
-                runner,
-                layers,
-                decoder[0] if reconstruct_input and decoder else None,
-                X_train,
-                validation,
-                widths=widths,
-                reconstruct=self.reconstruct,
-                sample_weight=weight_train,
-                **self._noise(),
-            )
-            for depth, layer, top in growth:
-                layers = [*layers, layer]
-                staged_layers.append(layer)
-                if reconstruct_input:
-                    decoder = [top]
-                    staged_decoders.append([top])
-                else:
-                    # Depth k decodes through the decoders of layers k, k - 1, ..., 1.
-                    decoder = [top, *decoder]
-                    staged_decoders.append(
-                        [top, *(staged_decoders[-1] if staged_decoders else [])]
-                    )
-                if after_stage is not None:
-                    after_stage(depth, layer)
-        fitted = {
-            **coefs_and_intercepts(layers),
-            **coefs_and_intercepts(decoder, prefix="decoder_"),
-            "_n_features_out": widths[-1],
-            "_staged_layers": staged_layers,
-            "_staged_decoders": staged_decoders,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, *decoder]))
-        return fitted
+            decoder = random_decoder(runner, widths, n_features)
+        return GreedyNetwork(layers, decoder)
 
     def _joint_stage(self, data, runner, network):
-        return self._train_to_reconstruct(data, runner, network, "mse", **self._noise())
+        return self._train_to_reconstruct(data, runner, network, "mse", self._noise())
 
     def _noise(self):
         return {"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise}
-
-    def _random_autoencoder(self, runner, layers, widths, n_features):
-        """The greedy stages' architecture with new random layers, for end_to_end."""
-        layers = grow_randomly(runner, layers, widths, n_features)
-        depth = len(widths)
-        if self.reconstruct == "input":
-            return layers, [runner.new_layer(widths[-1], n_features, "end_to_end", depth, "top")]
-        return layers, random_decoder(runner, widths, n_features)
 
     def transform(self, X):
         """Encode X: the output of the top hidden layer.
@@ -483,35 +444,35 @@ class _AutoencoderPretrained:
     _stack_kind = "autoencoder"
     _stack_attribute = "autoencoder_"
 
-    def _joint_stage(self, data, runner, network, autoencoder=None):
+    def _joint_stage(self, data, runner, network):
         """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
-        head); ``autoencoder`` (by default ``autoencoder_``) lends its decoder to
+        head); with unlabelled rows, the pretrained autoencoder lends its decoder to
         the semi-supervised fine-tuning."""
-        X, labelled, targets, sample_weight = data
         semi_supervised = (
             self.reconstruction_weight > 0 or getattr(self, "entropy_weight", 0.0) > 0
         )
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
         # (A multilabel y has none.)
-        if not (self.mode == "finetune" and semi_supervised and not labelled.all()):
-            return super()._joint_stage(data, runner, network, autoencoder)
-        X_train, y_train, weight_train, validation = self._split_labelled(data, runner)
-        autoencoder = self.autoencoder_ if autoencoder is None else autoencoder
-        *layers, head = network
-        trained = runner.train_semi_supervised(
-            [*layers, targets.unfold(head), *autoencoder._decoder_layers()],
-            X,
-            X_train,
-            y_train,
-            n_encoder_layers=len(layers),
-            loss=targets.loss,
-            sample_weight=sample_weight,
-            labelled_weight=weight_train,
-            validation=validation,
-            masking_noise=self.masking_noise,
-            gaussian_noise=self.gaussian_noise,
+        if not (self.mode == "finetune" and semi_supervised and data.n_unlabelled):
+            return super()._joint_stage(data, runner, network)
+        targets = data.targets
+        *layers, head = network.all_layers
+        trained = runner.run(
+            SemiSupervisedStage(
+                len(layers),
+                [*layers, targets.unfold(head), *network.stack._decoder_layers()],
+                data.X,
+                data.labelled_rows,
+                self.activation,
+                self._training_config(finetune=True),
+                reconstruction_weight=self.reconstruction_weight,
+                entropy_weight=getattr(self, "entropy_weight", 0.0),
+                loss=targets.loss,
+                sample_weight=data.sample_weight,
+                noise={"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise},
+            )
         )
-        *layers, head = trained[: len(network)]
+        *layers, head = trained[: len(network.all_layers)]
         return coefs_and_intercepts([*layers, targets.fold(head)])
 
 

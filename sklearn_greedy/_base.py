@@ -11,6 +11,7 @@ and how those train.
 """
 
 import copy
+import dataclasses
 import functools
 import numbers
 import types
@@ -32,11 +33,15 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import Interval, StrOptions, _fit_context, validate_data
+from ._data import FitData
 from ._engine import OPTIMIZERS, TrainingConfig
 from ._forward import NUMPY_ACTIVATIONS, hidden_outputs, network_outputs
+from ._greedy import GreedyNetwork
+from ._history import History, ProgressLog
+from ._layers import Dense, blocks_of
 from ._quiet_tensorflow import keras_and_tensorflow
 from ._scaling import Scaling
-from ._stages import StageRunner, fit_seed, warn_at_caller
+from ._stages import GradientStage, StageRunner, fit_seed, score_name, warn_at_caller
 
 MODES = ("frozen", "finetune", "end_to_end")
 FLOAT_DTYPES = (np.float64, np.float32)
@@ -263,7 +268,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 "already fitted; warm_start can only add layers. Set warm_start=False "
                 "to fit from scratch."
             )
-        fitted_widths = tuple(kernel.shape[1] for kernel in self.coefs_[: self.n_layers_])
+        fitted_widths = tuple(block.n_outputs for block in self._network()[: self.n_layers_])
         if widths[: self.n_layers_] != fitted_widths:
             raise ValueError(
                 f"warm_start keeps the fitted hidden layers of widths {fitted_widths}, "
@@ -278,10 +283,13 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
     def _fit(self, X, y=None, sample_weight=None):
         """Every estimator's ``fit``: the steps they share, in one place.
 
-        Validation, warm start, seeding, the plan of stages and the publication
-        of the fitted state happen here; a subclass says what its data are
-        (`_validate_fit_data`), which stages a depth has (`_stage_kinds`) and
-        how it trains them (`_fit_stages`).
+        Validation, warm start, seeding, the stage loop and the publication of
+        the fitted state happen here (`_train_within`); a subclass says what its
+        data are (`_validate_fit_data`), which stages a depth has
+        (`_stage_kinds`), how its network grows by one stage (`_grow`), what a
+        random network of its kind is (`_random_network`), how it trains all its
+        layers at once (`_joint_stage`) and which fitted attributes its network
+        makes (`_fitted_state`, `_fitted_network`).
         """
         widths = self._check_hyperparameters()
         warm = self._warm_started(widths)
@@ -291,36 +299,100 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 "Warm-start fitting without increasing n_layers does not fit new layers."
             )
             return self
-        runner = StageRunner(
-            self,
+        runner = self._runner(
             fit_seed(self.random_state),
             self._plan(self.n_layers_ if warm else 0),
             self.history_ if warm else (),
         )
-        fitted = self._fit_stages(data, widths, runner, warm)
-        self._set_fitted(
-            n_layers_=self.n_layers, history_=runner.history, _fit_seed=runner.seed, **fitted
-        )
+        self._train_within(runner, data, widths, warm)
         runner.warn_if_unconverged()
         return self
 
+    def _runner(self, seed, plan, history):
+        """The `StageRunner` of a fit, its history logging at ``verbose``."""
+        name = type(self).__name__
+        log = ProgressLog(name, self.verbose, len(history) + len(plan))
+        return StageRunner(seed, plan, History(history, [log]), name)
+
+    def _split_rows(self, data, runner):
+        """``data`` split for early stopping as this estimator says, with the
+        seeds of ``runner``'s fit."""
+        return dataclasses.replace(
+            data,
+            validation_fraction=self.validation_fraction if self.early_stopping else None,
+            split_seed=lambda name: runner.seed_for("validation", 0, name),
+        )
+
+    def _train_within(self, runner, data, widths, warm, after_stage=None, own_kinds=None):
+        """The stage loop: train this estimator's planned stages through
+        ``runner`` and publish the fitted state.
+
+        The network grows one stage at a time (`_grow`), from the fitted network
+        of a warm start or from nothing, or is drawn at random for
+        ``"end_to_end"``; then, unless ``"frozen"``, all its layers are trained
+        at once (`_joint_stage`). ``after_stage(depth, layer)``, if given, is
+        called after each greedy stage (a pretrained estimator solves its heads
+        there, when this is its stack). ``own_kinds``: the kinds of the stages of
+        ``runner``'s history that are this estimator's (by default all).
+        """
+        data = self._split_rows(data, runner)
+        network = self._fitted_network() if warm else GreedyNetwork()
+        if self.mode == "end_to_end":
+            network = self._random_network(data, widths, runner, network)
+        else:
+            network = self._pretrain(data, widths, runner, network, after_stage)
+        fitted = self._fitted_state(network, data)
+        if self.mode != "frozen":
+            fitted.update(self._joint_stage(data, runner, network))
+        history = [
+            record for record in runner.history if own_kinds is None or record["kind"] in own_kinds
+        ]
+        self._set_fitted(
+            n_layers_=self.n_layers, history_=history, _fit_seed=runner.seed, **fitted
+        )
+
+    def _pretrain(self, data, widths, runner, network, after_stage=None):
+        """The greedy stages: the network grown by `_grow`, one stage a depth."""
+        for depth, layer, top in self._grow(data, widths, runner, network):
+            network = network.grown(layer, top)
+            if after_stage is not None:
+                after_stage(depth, layer)
+        return network
+
     @abstractmethod
     def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        """Validated training data, in the form `_fit_stages` takes, its last
-        item the rows' weights (`validated_weights`)."""
+        """The validated training data, as a `FitData`."""
 
     @abstractmethod
     def _stage_kinds(self, depth):
         """The kinds of the greedy stages trained at ``depth``, in order."""
 
+    def _grow(self, data, widths, runner, network):
+        """The greedy growth of this estimator's network from ``network`` (a
+        `GreedyNetwork`) to ``len(widths)`` hidden layers: a generator of
+        ``(depth, layer, top)`` after each stage (see `sklearn_greedy._greedy`).
+        An estimator that pretrains otherwise overrides `_pretrain` instead."""
+        raise NotImplementedError(f"{type(self).__name__} grows no network of its own.")
+
     @abstractmethod
-    def _fit_stages(self, data, widths, runner, warm):
-        """Train the planned stages through ``runner``; return the fitted attributes."""
+    def _random_network(self, data, widths, runner, network):
+        """The `GreedyNetwork` of ``"end_to_end"`` training before it trains:
+        ``network``'s layers (a warm start) and new random ones."""
+
+    @abstractmethod
+    def _fitted_state(self, network, data):
+        """The fitted attributes of a `GreedyNetwork` trained on ``data``."""
+
+    @abstractmethod
+    def _fitted_network(self):
+        """The fitted network as a `GreedyNetwork`, which a warm start grows and
+        `_fine_tune` trains."""
 
     @abstractmethod
     def _joint_stage(self, data, runner, network):
-        """Train ``network`` (`_network`'s layers) in the ``"finetune"`` or
-        ``"end_to_end"`` stage; return the fitted attributes it changes."""
+        """Train every layer of ``network`` (a `GreedyNetwork`) in the
+        ``"finetune"`` or ``"end_to_end"`` stage; return the fitted attributes
+        it changes."""
 
     @abstractmethod
     def _network(self):
@@ -345,21 +417,27 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         ]
         return plan + [("finetune", self.n_layers)] * (self.mode == "finetune")
 
-    def _train_jointly(
-        self, runner, layers, x, target, loss, validation, sample_weight=None, **noise
-    ):
-        """The ``"finetune"`` or ``"end_to_end"`` stage: every layer trained at once."""
-        return runner.train(
-            layers,
-            x,
-            target,
-            loss=loss,
-            kind=self.mode,
-            depth=self.n_layers,
-            finetune=self.mode == "finetune",
-            sample_weight=sample_weight,
-            validation=validation,
-            **noise,
+    def _train_jointly(self, runner, layers, rows, loss, reconstruction=False, noise=None):
+        """The ``"finetune"`` or ``"end_to_end"`` stage: every layer of ``layers``
+        trained at once on ``rows`` (a `Rows`); returns the trained layers.
+        ``reconstruction``: the stage's score is a reconstruction error."""
+        finetune = self.mode == "finetune"
+        return runner.run(
+            GradientStage(
+                self.mode,
+                self.n_layers,
+                layers,
+                rows.x,
+                rows.target,
+                loss,
+                self.activation,
+                self._training_config(finetune),
+                sample_weight=rows.weight,
+                validation=rows.validation,
+                noise=noise or {},
+                score_name=score_name(loss, reconstruction),
+                rate_name="finetune_learning_rate" if finetune else "learning_rate",
+            )
         )
 
     # -- MLPClassifier's attributes, read off history_ ------------------------------
@@ -441,10 +519,10 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         check_is_fitted(self)
         if self.mode != "finetune":
             raise ValueError(f"_fine_tune needs mode='finetune', got mode={self.mode!r}.")
-        data = self._validate_fit_data(X, y, True, sample_weight)
-        runner = StageRunner(self, self._fit_seed, [("finetune", self.n_layers_)], self.history_)
-        fitted = self._joint_stage(data, runner, self._network())
-        self._set_fitted(history_=runner.history, **fitted)
+        runner = self._runner(self._fit_seed, [("finetune", self.n_layers_)], self.history_)
+        data = self._split_rows(self._validate_fit_data(X, y, True, sample_weight), runner)
+        fitted = self._joint_stage(data, runner, self._fitted_network())
+        self._set_fitted(history_=list(runner.history), **fitted)
         return self
 
     # -- the network at a smaller depth --------------------------------------------
@@ -575,25 +653,48 @@ class BaseGreedyTransformer(BaseGreedyNetwork):
             ensure_min_samples=2,
             accept_sparse=SPARSE_FORMATS,
         )
-        return as_csr(X), validated_weights(sample_weight, X)
+        return FitData(as_csr(X), sample_weight=validated_weights(sample_weight, X))
 
-    def _train_to_reconstruct(self, data, runner, network, loss, **noise):
+    def _fit_within(self, runner, X, sample_weight, widths, warm, after_stage):
+        """Fit this stack as the pretraining of another estimator's fit: its
+        stages trained through that fit's ``runner``, ``after_stage(depth,
+        layer)`` called after each, its ``history_`` its own stages' records."""
+        data = self._validate_fit_data(X, None, warm, sample_weight)
+        self._train_within(runner, data, widths, warm, after_stage, self._stage_kinds(1))
+
+    def _fitted_state(self, network, data):
+        return {
+            **coefs_and_intercepts(network.layers),
+            **coefs_and_intercepts(network.top, prefix="decoder_"),
+            "_n_features_out": network.layers[-1][0].shape[1],
+            "_staged_layers": network.staged_layers,
+            "_staged_decoders": network.staged_tops,
+        }
+
+    def _fitted_network(self):
+        return GreedyNetwork(
+            self._encoder_layers(),
+            self._decoder_layers(),
+            list(self._staged_layers),
+            list(self._staged_decoders),
+        )
+
+    def _train_to_reconstruct(self, data, runner, network, loss, noise=None):
         """The ``"finetune"`` or ``"end_to_end"`` stage: encoder and decoder
         (``network``) trained as one to reconstruct X with ``loss``; returns the
         fitted encoder and decoder attributes."""
-        X, sample_weight = data
-        X_train, _, weight_train, validation = runner.split(
-            X, None, "rows", sample_weight=sample_weight
-        )
+        rows = data.rows
         # The held-out rows are their own reconstruction targets.
-        if validation is not None:
-            validation = (validation[0], validation[0], validation[2])
-        network = self._train_jointly(
-            runner, network, X_train, X_train, loss, validation, weight_train, **noise
+        if rows.validation is not None:
+            x_val, _, weight_val = rows.validation
+            rows = dataclasses.replace(rows, validation=(x_val, x_val, weight_val))
+        rows = dataclasses.replace(rows, target=rows.x)
+        layers = self._train_jointly(
+            runner, network.all_layers, rows, loss, reconstruction=True, noise=noise
         )
         return {
-            **coefs_and_intercepts(network[: self.n_layers]),
-            **coefs_and_intercepts(network[self.n_layers :], prefix="decoder_"),
+            **coefs_and_intercepts(layers[: self.n_layers]),
+            **coefs_and_intercepts(layers[self.n_layers :], prefix="decoder_"),
         }
 
     def _encoder_layers(self):
@@ -678,7 +779,31 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
         """``X``, the `Targets` of ``y`` and the rows' weights."""
         X, y = self._validate_X_y(X, y, warm)
         sample_weight = validated_weights(sample_weight, X)
-        return X, self._targets(y, warm, sample_weight=sample_weight), sample_weight
+        return FitData(X, self._targets(y, warm, sample_weight=sample_weight), sample_weight)
+
+    def _fitted_state(self, network, data):
+        return {
+            **data.targets.attributes,
+            **coefs_and_intercepts(network.all_layers),
+            "_staged_layers": network.staged_layers,
+            "_staged_heads": [top[0] for top in network.staged_tops],
+        }
+
+    def _fitted_network(self):
+        *layers, head = self._network()
+        return GreedyNetwork(
+            layers, [head], list(self._staged_layers), [[head] for head in self._staged_heads]
+        )
+
+    def _joint_stage(self, data, runner, network):
+        """Every layer trained as one on the labelled rows, the output layer in the
+        units of the stages' targets."""
+        targets = data.targets
+        *layers, head = network.all_layers
+        *layers, head = self._train_jointly(
+            runner, [*layers, targets.unfold(head)], data.labelled_rows, targets.loss
+        )
+        return coefs_and_intercepts([*layers, targets.fold(head)])
 
     @abstractmethod
     def _validate_X_y(self, X, y, warm):
@@ -1100,8 +1225,8 @@ def as_csr(X):
 
 
 def layers_of(coefs, intercepts):
-    """Public ``coefs_``/``intercepts_`` lists as the package's ``(kernel, bias)`` pairs."""
-    return list(zip(coefs, intercepts))
+    """Public ``coefs_``/``intercepts_`` lists as the package's dense blocks."""
+    return [Dense(kernel, bias) for kernel, bias in zip(coefs, intercepts)]
 
 
 def coefs_and_intercepts(layers, prefix=""):
@@ -1113,20 +1238,20 @@ def coefs_and_intercepts(layers, prefix=""):
 
 
 def keras_dense_stack(n_inputs, layers, activation, last_activation, name):
-    """A ``keras.Sequential`` of Dense layers holding the given ``(kernel, bias)`` pairs.
+    """A ``keras.Sequential`` of the Keras layers of ``layers``' blocks, holding
+    their weights.
 
     Every layer uses ``activation`` except the last, which uses ``last_activation``.
     """
     keras, _ = keras_and_tensorflow()
-    dense_layers = [
-        keras.layers.Dense(
-            kernel.shape[1],
-            activation=last_activation if i == len(layers) - 1 else activation,
-            name=f"dense_{i + 1}",
+    blocks = blocks_of(layers)
+    keras_layers = [
+        block.keras_layer(
+            last_activation if i == len(blocks) - 1 else activation, f"{block.kind}_{i + 1}"
         )
-        for i, (kernel, _) in enumerate(layers)
+        for i, block in enumerate(blocks)
     ]
-    model = keras.Sequential([keras.Input(shape=(n_inputs,)), *dense_layers], name=name)
-    for dense, layer in zip(dense_layers, layers):
-        dense.set_weights(list(layer))
+    model = keras.Sequential([keras.Input(shape=(n_inputs,)), *keras_layers], name=name)
+    for keras_layer, block in zip(keras_layers, blocks):
+        keras_layer.set_weights(list(block))
     return model

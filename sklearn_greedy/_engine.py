@@ -33,6 +33,7 @@ import scipy.sparse as sp
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly. Both
 # are imported by the first function that needs them, not with this module.
+from ._layers import BLOCKS, Dense, block_of, blocks_of
 from ._quiet_tensorflow import keras_and_tensorflow
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
@@ -96,17 +97,17 @@ def hidden_features(layers, x, activation, dtype=_FLOAT):
     """
     keras, _ = keras_and_tensorflow()
     act = keras.activations.get(activation)
+    blocks = blocks_of(layers)
     if sp.issparse(x):
         x = x.astype(dtype, copy=False)
-        if not layers:
+        if not blocks:
             return x
-        kernel, bias = layers[0]
-        x = act(np.asarray(x @ kernel.astype(dtype)) + bias.astype(dtype))
-        layers = layers[1:]
+        # The first block multiplies the sparse rows as they are (scipy's product).
+        x = act(blocks[0].keras_forward(x, keras, dtype))
+        blocks = blocks[1:]
     h = keras.ops.convert_to_tensor(x, dtype=dtype)
-    for layer in layers:
-        kernel, bias = (keras.ops.convert_to_tensor(w, dtype=dtype) for w in layer)
-        h = act(keras.ops.add(keras.ops.matmul(h, kernel), bias))
+    for block in blocks:
+        h = act(block.keras_forward(h, keras, dtype))
     return keras.ops.convert_to_numpy(h)
 
 
@@ -130,7 +131,7 @@ def initial_layer(n_in, n_out, initializer, seed):
         config["seed"] = int(seed)
         init = init.__class__.from_config(config)
     kernel = keras.ops.convert_to_numpy(init(shape=(n_in, n_out), dtype=_FLOAT))
-    return (np.asarray(kernel, dtype=np.float32), np.zeros(n_out, dtype=np.float32))
+    return Dense(np.asarray(kernel, dtype=np.float32), np.zeros(n_out, dtype=np.float32))
 
 
 def train_stage(
@@ -185,7 +186,7 @@ def train_stage(
     corrupt = masking_noise > 0 or gaussian_noise > 0
     early_stopping = bool(config.early_stopping and validation is not None)
     loop = _compiled_loop(
-        len(layers),
+        _kinds(layers),
         activation,
         loss,
         config.optimizer,
@@ -284,8 +285,8 @@ def train_semi_supervised(
     if loss == "mse" and entropy_weight:
         raise ValueError("The entropy term needs class probabilities: loss='softmax'.")
     loop = _compiled_semi_supervised_loop(
+        _kinds(layers),
         n_encoder_layers,
-        len(layers) - n_encoder_layers - 1,
         activation,
         loss,
         config.optimizer,
@@ -406,7 +407,10 @@ def train_rbm(
         seed,
         early_stopping,
         # The up pass, and the down pass with the same (tied) weights.
-        unflatten=lambda out: [(out[0], out[1]), (np.ascontiguousarray(out[0].T), out[2])],
+        unflatten=lambda out: [
+            Dense(out[0], out[1]),
+            Dense(np.ascontiguousarray(out[0].T), out[2]),
+        ],
         state=chains,
     )
 
@@ -420,9 +424,11 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatt
     """
     _, tf = keras_and_tensorflow()
     start = time.perf_counter()
-    # The compiled loop takes the weights flat: the one place they are not pairs.
+    # The compiled loop takes the weights flat: the one place they are not blocks.
     flat = layers if unflatten is not None else [w for layer in layers for w in layer]
-    unflatten = unflatten or _pairs
+    if unflatten is None:
+        kinds = _kinds(layers)
+        unflatten = lambda out: _blocks_of_weights(kinds, out)  # noqa: E731
     out_weights, losses, validation_scores, n_epochs, diverged = loop(
         [tf.constant(w, dtype=_FLOAT) for w in flat],
         [tf.constant(s, dtype=_FLOAT) for s in state],
@@ -551,9 +557,24 @@ def _matmul(h, kernel):
     return keras.ops.matmul(h, kernel)
 
 
-def _pairs(flat):
-    """Flat weights ``[kernel, bias, kernel, ...]`` as ``(kernel, bias)`` pairs."""
-    return [tuple(flat[i : i + 2]) for i in range(0, len(flat), 2)]
+def _kinds(layers):
+    """The kinds of the blocks of ``layers``, which a compiled loop is keyed on."""
+    return tuple(block_of(layer).kind for layer in layers)
+
+
+def _weight_slices(kinds):
+    """Where each block's weights are in a loop's flat list of weights."""
+    slices, start = [], 0
+    for kind in kinds:
+        count = len(BLOCKS[kind].weight_shapes())
+        slices.append(slice(start, start + count))
+        start += count
+    return slices
+
+
+def _blocks_of_weights(kinds, flat):
+    """Flat weights as the blocks of ``kinds``."""
+    return [BLOCKS[kind](*flat[part]) for kind, part in zip(kinds, _weight_slices(kinds))]
 
 
 def weighted_config(config, sample_weight, n_rows):
@@ -602,12 +623,12 @@ def _hyperparameters(config, masking_noise, gaussian_noise):
     )
 
 
-def _dense_stack(params, h, first, count, act, last_linear):
-    """Layers ``first .. first + count - 1`` of the flat ``params`` applied to ``h``."""
-    keras, _ = keras_and_tensorflow()
-    ops = keras.ops
+def _block_stack(kinds, params, h, first, count, act, last_linear):
+    """Blocks ``first .. first + count - 1`` of ``kinds``, their weights in the flat
+    ``params``, applied to ``h``."""
+    slices = _weight_slices(kinds)
     for i in range(first, first + count):
-        h = ops.add(_matmul(h, params[2 * i]), params[2 * i + 1])
+        h = BLOCKS[kinds[i]].compiled_forward(params[slices[i]], h, _matmul)
         if not (last_linear and i == first + count - 1):
             h = act(h)
     return h
@@ -641,15 +662,15 @@ def _cross_entropy(logits, labels, weights):
 
 @cache
 def _compiled_loop(
-    n_layers, activation, loss, optimizer, corrupt, early_stopping, sparse_x, sparse_target
+    kinds, activation, loss, optimizer, corrupt, early_stopping, sparse_x, sparse_target
 ):
-    """The whole-stage training loop of a stack of dense layers, traced once."""
+    """The whole-stage training loop of a stack of blocks of ``kinds``, traced once."""
     keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
     ops = keras.ops
 
     def forward(params, x):
-        return _dense_stack(params, x, 0, n_layers, act, last_linear=True)
+        return _block_stack(kinds, params, x, 0, len(kinds), act, last_linear=True)
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, target, weights = data
@@ -689,10 +710,10 @@ def _compiled_loop(
     )
     data_spec = (_matrix_spec(sparse_x), target_spec, tf.TensorSpec([None], _FLOAT))
     return _whole_stage_loop(
-        _layer_specs(n_layers),
+        _weight_specs(kinds),
         data_spec,
         data_spec,
-        _loss_gradients(batch_loss),
+        _loss_gradients(batch_loss, kinds),
         validation_score,
         optimizer,
         early_stopping,
@@ -701,18 +722,19 @@ def _compiled_loop(
 
 @cache
 def _compiled_semi_supervised_loop(
-    n_encoder, n_decoder, activation, loss, optimizer, corrupt, early_stopping, sparse_x
+    kinds, n_encoder, activation, loss, optimizer, corrupt, early_stopping, sparse_x
 ):
     """The joint loop of `train_semi_supervised`, traced once per kind."""
+    n_decoder = len(kinds) - n_encoder - 1
     keras, tf = keras_and_tensorflow()
     act = keras.activations.get(activation)
     ops = keras.ops
 
     def encode(params, x):
-        return _dense_stack(params, x, 0, n_encoder, act, last_linear=False)
+        return _block_stack(kinds, params, x, 0, n_encoder, act, last_linear=False)
 
     def head(params, codes):
-        return _dense_stack(params, codes, n_encoder, 1, act, last_linear=True)
+        return _block_stack(kinds, params, codes, n_encoder, 1, act, last_linear=True)
 
     def batch_loss(params, data, idx, step_seed, hyper):
         x, x_labelled, y_labelled, weights, labelled_weights = data
@@ -732,7 +754,7 @@ def _compiled_semi_supervised_loop(
         out, yl = head(params, encode(params, xl)), tf.gather(y_labelled, drawn)
         wl = tf.gather(labelled_weights, drawn)
         codes = encode(params, xb_in)
-        reconstruction = _dense_stack(params, codes, n_encoder + 1, n_decoder, act, True)
+        reconstruction = _block_stack(kinds, params, codes, n_encoder + 1, n_decoder, act, True)
         reconstruction_error = ops.mean(
             ops.mean(ops.square(ops.subtract(reconstruction, xb)), axis=1) * wb
         )
@@ -758,10 +780,10 @@ def _compiled_semi_supervised_loop(
     dense = tf.TensorSpec([None, None], _FLOAT)
     labels = tf.TensorSpec([None], "int32") if loss == "softmax" else dense
     return _whole_stage_loop(
-        _layer_specs(n_encoder + 1 + n_decoder),
+        _weight_specs(kinds),
         (matrix, matrix, labels, vector, vector),
         (matrix, labels, vector),
-        _loss_gradients(batch_loss),
+        _loss_gradients(batch_loss, kinds),
         validation_score,
         optimizer,
         early_stopping,
@@ -911,22 +933,29 @@ def _optimizer_rules(optimizer):
     return init_slots, apply_update
 
 
-def _layer_specs(n_layers):
-    """Input specs of ``n_layers`` dense layers' weights, flat: kernel, bias, kernel, ..."""
+def _weight_specs(kinds):
+    """Input specs of the weights of blocks of ``kinds``, flat."""
     _, tf = keras_and_tensorflow()
     return [
-        tf.TensorSpec([None, None] if i % 2 == 0 else [None], _FLOAT) for i in range(2 * n_layers)
+        tf.TensorSpec(shape, _FLOAT) for kind in kinds for shape in BLOCKS[kind].weight_shapes()
     ]
 
 
-def _loss_gradients(batch_loss):
+def _loss_gradients(batch_loss, kinds):
     """The ``batch_gradients`` of a loop that minimises a differentiable loss.
 
     ``batch_loss(params, data, idx, step_seed, hyper)`` is the data loss of the
-    mini-batch of rows ``idx``; scikit-learn's L2 penalty on the kernels (every
-    other tensor of ``params``) is added to it, and the gradients are the tape's.
+    mini-batch of rows ``idx``; scikit-learn's L2 penalty on the weights that
+    the blocks of ``kinds`` say it covers (the kernels) is added to it, and the
+    gradients are the tape's.
     """
     _, tf = keras_and_tensorflow()
+    penalised = [
+        i
+        for part, kind in zip(_weight_slices(kinds), kinds)
+        for i, covered in zip(range(part.start, part.stop), BLOCKS[kind].penalised)
+        if covered
+    ]
 
     def batch_gradients(params, state, data, idx, step_seed, hyper):
         alpha = tf.cast(hyper[2], _FLOAT)
@@ -935,7 +964,7 @@ def _loss_gradients(batch_loss):
             value = batch_loss(params, data, idx, step_seed, hyper)
             # scikit-learn's MLP penalty: alpha / 2 * ||W||^2, over the batch size.
             n_b = tf.cast(tf.shape(idx)[0], _FLOAT)
-            squares = tf.add_n([tf.reduce_sum(params[i] ** 2) for i in range(0, len(params), 2)])
+            squares = tf.add_n([tf.reduce_sum(params[i] ** 2) for i in penalised])
             value = value + 0.5 * alpha * squares / n_b
         return value, tape.gradient(value, params), state
 

@@ -1,7 +1,8 @@
 """The forward pass behind every prediction, in float64 numpy.
 
-A fitted network is a list of ``(kernel, bias)`` pairs of numpy arrays, so
-predicting needs no TensorFlow, whose import costs seconds and hundreds of
+A fitted network is a list of blocks of numpy arrays (`sklearn_greedy._layers`:
+``(kernel, bias)`` pairs), each with its own float64 pass, so predicting needs
+no TensorFlow, whose import costs seconds and hundreds of
 megabytes in every process that only loads a model to use it (a joblib worker of
 a search, a server). The activations users pass are computed here in numpy, as
 TensorFlow computes them for Keras's functions of those names with their default
@@ -18,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import erfc, expit
 
+from ._layers import block_of, blocks_of
 from ._quiet_tensorflow import keras_and_tensorflow
 
 # TensorFlow takes these two constants as float32 values even in float64
@@ -112,12 +114,12 @@ def activation_function(name):
 
 
 def hidden_outputs(layers, X, activation):
-    """Outputs of a stack of dense layers with ``activation`` on every layer.
+    """Outputs of a stack of blocks with ``activation`` on every one.
 
     Parameters
     ----------
-    layers : list of (kernel, bias) pairs
-        The dense layers, input side first.
+    layers : list of blocks or (kernel, bias) pairs
+        The layers, input side first.
     X : ndarray or sparse matrix of shape (n_samples, n_features)
         A sparse X (CSR, as the estimators pass it) is multiplied by the first
         kernel as it is, never made dense.
@@ -131,8 +133,8 @@ def hidden_outputs(layers, X, activation):
     """
     act = activation_function(activation)
     h = X.astype(np.float64) if sp.issparse(X) else np.asarray(X, dtype=np.float64)
-    for kernel, bias in layers:
-        h = act(_affine(h, kernel, bias))
+    for block in blocks_of(layers):
+        h = act(block.numpy_forward(h))
     return h
 
 
@@ -140,14 +142,8 @@ def network_outputs(layers, X, activation, output_activation="linear"):
     """Like `hidden_outputs`, but the last layer has ``output_activation``: by
     default it is linear (logits or a reconstruction)."""
     h = hidden_outputs(layers[:-1], X, activation)
-    out = _affine(h, *layers[-1])
+    out = block_of(layers[-1]).numpy_forward(h)
     return out if output_activation == "linear" else activation_function(output_activation)(out)
-
-
-def _affine(h, kernel, bias):
-    """``h @ kernel + bias`` in float64, as a dense ndarray also for a sparse ``h``."""
-    # A sparse matrix (not a sparse array) times an ndarray can be an np.matrix.
-    return np.asarray(h @ kernel.astype(np.float64)) + bias.astype(np.float64)
 
 
 # Rows per chunk of `mean_squared_difference`: about this many entries at a time.

@@ -1,105 +1,132 @@
 """The greedy growth procedures: how a stack gains one trained layer per stage.
 
 Each procedure is a generator that trains the stages of the new depths one at a
-time and yields after each, so that a caller can act between stages (the
-autoencoder classifier trains a head on each new code). They take and return
-layers as ``(kernel, bias)`` pairs and train through a `StageRunner`; they know
-nothing of estimators.
+time and yields after each, so that the fit template can act between stages
+(the pretrained estimators solve a head on each new code). They take layers as
+``(kernel, bias)`` pairs, get every hyperparameter as a value and train through
+a `StageRunner`; they know nothing of estimators. `GreedyNetwork` is what they
+grow: the hidden layers, the current top (output layer or decoder) and the
+layer and top of every depth.
 """
+
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._engine import hidden_features
 from ._scaling import Scaling
-from ._stages import training_score
+from ._stages import ContrastiveDivergenceStage, GradientStage, training_score
 
 
-def grow_supervised(
-    runner,
-    layers,
-    head,
-    x,
-    target,
-    validation,
-    *,
-    widths,
-    n_outputs,
-    loss="softmax",
-    sample_weight=None,
-):
+@dataclass(frozen=True)
+class GreedyNetwork:
+    """A network as the greedy stages grow it.
+
+    Attributes
+    ----------
+    layers : list of (kernel, bias)
+        The hidden (encoding) layers, input side first.
+    top : list of (kernel, bias)
+        What the top hidden layer feeds: the output layer (a list of one), or a
+        decoder down to the input.
+    staged_layers, staged_tops : list
+        The hidden layer trained at each depth and the top of that depth, as the
+        greedy stages left them; empty when the network was not grown greedily
+        (``"end_to_end"``).
+    stack : object, optional
+        The fitted stack the layers were read off, for the pretrained estimators.
+    """
+
+    layers: list = field(default_factory=list)
+    top: list = field(default_factory=list)
+    staged_layers: list = field(default_factory=list)
+    staged_tops: list = field(default_factory=list)
+    stack: object = None
+
+    def grown(self, layer, top):
+        """This network with one more hidden layer, and the top of its depth."""
+        return GreedyNetwork(
+            [*self.layers, layer],
+            top,
+            [*self.staged_layers, layer],
+            [*self.staged_tops, top],
+            self.stack,
+        )
+
+    @property
+    def all_layers(self):
+        """Every layer from the input to the output."""
+        return [*self.layers, *self.top]
+
+
+def grow_supervised(runner, network, rows, *, widths, targets, activation, initializer, config):
     """Supervised greedy growth (Bengio et al., 2007).
 
     Stage ``k`` trains a new hidden layer ``k`` on the features that the frozen
-    layers below compute from ``x`` (once per stage), together with the output
+    layers below compute from the rows (once per stage), together with the output
     layer trained at stage ``k - 1`` (the tutorial's output layer, carried over)
     or, where the new layer's width differs, a new one.
 
     Parameters
     ----------
     runner : StageRunner
-    layers : list of (kernel, bias)
-        Hidden layers already trained (a warm start); they stay frozen.
-    head : (kernel, bias) or None
-        Output layer of the last trained stage, carried into the next one.
-    x : ndarray of shape (n_samples, n_features)
-    target : ndarray
-        Class indices, a 0/1 indicator matrix, or (standardized) values: what
-        ``loss`` takes.
-    validation : tuple or None
-        ``(x_val, target_val, weight_val)`` for early stopping.
+    network : GreedyNetwork
+        Layers already trained (a warm start), which stay frozen, and their
+        output layer in the targets' own units, carried into the next stage.
+    rows : Rows
+        The training rows, their targets (what ``targets.loss`` takes: class
+        indices, a 0/1 indicator matrix or standardized values), weights and
+        held-out rows.
     widths : tuple of int
         Widths of every hidden layer of the grown stack.
-    n_outputs : int
-        Width of the output layer (the number of classes, labels or outputs).
-    loss : {"softmax", "sigmoid", "mse"}
-        The output layer's loss (`sklearn_greedy._engine.train_stage`).
-    sample_weight : ndarray of shape (n_samples,) or None
-        Weights of the rows of ``x``.
+    targets : Targets
+        Width and loss of the output layer, and the scaling of its outputs.
+    activation : str
+    initializer : str
+        Keras initializer of the new hidden layers.
+    config : TrainingConfig
 
     Yields
     ------
-    depth, layer, head
-        After each stage: its depth, the new hidden layer and the output layer.
+    depth, layer, top
+        After each stage: its depth, the new hidden layer and ``[head]``, its
+        output layer in the targets' own units.
     """
-    activation = runner.estimator.activation
-    features = hidden_features(layers, x, activation)
+    layers = network.layers
+    head = targets.unfold(network.top[0]) if network.top else None
+    features = hidden_features(layers, rows.x, activation)
+    validation = rows.validation
     val_features = (
         None if validation is None else hidden_features(layers, validation[0], activation)
     )
     for depth in range(len(layers) + 1, len(widths) + 1):
         width = widths[depth - 1]
-        layer = runner.new_layer(features.shape[1], width, "greedy", depth)
+        layer = runner.new_layer(features.shape[1], width, "greedy", depth, "layer", initializer)
         if head is None or head[0].shape[0] != width:
-            head = runner.new_layer(width, n_outputs, "greedy", depth, "head")
-        layer, head = runner.train(
-            [layer, head],
-            features,
-            target,
-            loss=loss,
-            kind="greedy",
-            depth=depth,
-            sample_weight=sample_weight,
-            validation=None if validation is None else (val_features, *validation[1:]),
+            head = runner.new_layer(width, targets.n_outputs, "greedy", depth, "head")
+        layer, head = runner.run(
+            GradientStage(
+                "greedy",
+                depth,
+                [layer, head],
+                features,
+                rows.target,
+                targets.loss,
+                activation,
+                config,
+                sample_weight=rows.weight,
+                validation=None if validation is None else (val_features, *validation[1:]),
+            )
         )
-        yield depth, layer, head
+        yield depth, layer, [targets.fold(head)]
         features = hidden_features([layer], features, activation)
         if validation is not None:
             val_features = hidden_features([layer], val_features, activation)
 
 
 def grow_autoencoder(
-    runner,
-    layers,
-    top,
-    x,
-    validation,
-    *,
-    widths,
-    reconstruct,
-    masking_noise,
-    gaussian_noise,
-    sample_weight=None,
+    runner, network, rows, *, widths, reconstruct, activation, initializer, config, noise
 ):
     """Unsupervised greedy growth of a stacked (denoising) autoencoder.
 
@@ -118,31 +145,36 @@ def grow_autoencoder(
     Parameters
     ----------
     runner : StageRunner
-    layers : list of (kernel, bias)
-        Encoding layers already trained (a warm start); they stay frozen.
-    top : (kernel, bias) or None
-        With ``reconstruct="input"``, the output layer of the last trained stage.
-    x : ndarray of shape (n_samples, n_features)
-    validation : tuple or None
-        ``(x_val, None, weight_val)`` for early stopping.
+    network : GreedyNetwork
+        Encoding layers already trained (a warm start), which stay frozen, and
+        their decoder.
+    rows : Rows
+        The training rows, their weights (in the losses and the
+        standardizations) and held-out rows.
     widths : tuple of int
     reconstruct : {"input", "previous"}
-    masking_noise, gaussian_noise : float
-        Corruption of each stage's input (Vincent et al., 2008).
-    sample_weight : ndarray of shape (n_samples,) or None
-        Weights of the rows of ``x``, in the losses and the standardizations.
+    activation, initializer : str
+    config : TrainingConfig
+    noise : dict
+        ``masking_noise`` and ``gaussian_noise``: corruption of each stage's
+        input (Vincent et al., 2008).
 
     Yields
     ------
-    depth, layer, top
-        After each stage: its depth, the new encoding layer and the stage's
-        output layer, acting on raw values.
+    depth, layer, decoder
+        After each stage: its depth, the new encoding layer and the decoder of
+        that depth, acting on raw values: the stage's output layer, followed,
+        with ``reconstruct="previous"``, by the decoder of the depth below.
     """
-    activation = runner.estimator.activation
-    features = hidden_features(layers, x, activation)
-    x_val, val_weight = (None, None) if validation is None else (validation[0], validation[2])
-    val_features = None if x_val is None else hidden_features(layers, x_val, activation)
+    layers, x, sample_weight = network.layers, rows.x, rows.weight
     reconstruct_input = reconstruct == "input"
+    decoder = network.top
+    top = decoder[0] if reconstruct_input and decoder else None
+    features = hidden_features(layers, x, activation)
+    x_val, val_weight = (
+        (None, None) if rows.validation is None else (rows.validation[0], rows.validation[2])
+    )
+    val_features = None if x_val is None else hidden_features(layers, x_val, activation)
     if reconstruct_input:
         target_scaling = Scaling(x, sample_weight)
         scaled_target = target_scaling(x)
@@ -153,11 +185,14 @@ def grow_autoencoder(
         input_scaling = Scaling(features, sample_weight)
         stage_x = input_scaling(features)
         stage_val_x = None if x_val is None else input_scaling(val_features)
-        layer = runner.new_layer(features.shape[1], widths[depth - 1], "autoencoder", depth)
-        new_top = not reconstruct_input or top is None or top[0].shape[0] != widths[depth - 1]
+        width = widths[depth - 1]
+        layer = runner.new_layer(
+            features.shape[1], width, "autoencoder", depth, "layer", initializer
+        )
+        new_top = not reconstruct_input or top is None or top[0].shape[0] != width
         if reconstruct_input:
             if new_top:
-                top = runner.new_layer(widths[depth - 1], x.shape[1], "autoencoder", depth, "top")
+                top = runner.new_layer(width, x.shape[1], "autoencoder", depth, "top")
             goal, val_goal, output_scaling, raw_goal = (
                 scaled_target,
                 scaled_val_target,
@@ -165,9 +200,7 @@ def grow_autoencoder(
                 x,
             )
         else:
-            top = runner.new_layer(
-                widths[depth - 1], features.shape[1], "autoencoder", depth, "top"
-            )
+            top = runner.new_layer(width, features.shape[1], "autoencoder", depth, "top")
             goal, val_goal, output_scaling, raw_goal = (
                 stage_x,
                 stage_val_x,
@@ -183,27 +216,33 @@ def grow_autoencoder(
         def unfold(trained, input_scaling=input_scaling, output_scaling=output_scaling):
             return [input_scaling.fold_input(trained[0]), output_scaling.fold_output(trained[1])]
 
-        trained = runner.train(
-            [layer, top],
-            stage_x,
-            goal,
-            loss="mse",
-            kind="autoencoder",
-            depth=depth,
-            sample_weight=sample_weight,
-            validation=None if x_val is None else (stage_val_x, val_goal, val_weight),
-            # Recorded in the data's own units, as `score` reports it.
-            score=lambda trained, unfold=unfold, features=features, raw_goal=raw_goal: (
-                training_score(
-                    unfold(trained), features, raw_goal, "mse", activation, sample_weight
-                )
-            ),
-            masking_noise=masking_noise,
-            gaussian_noise=gaussian_noise,
+        trained = runner.run(
+            GradientStage(
+                "autoencoder",
+                depth,
+                [layer, top],
+                stage_x,
+                goal,
+                "mse",
+                activation,
+                config,
+                sample_weight=sample_weight,
+                validation=None if x_val is None else (stage_val_x, val_goal, val_weight),
+                noise=noise,
+                # Recorded in the data's own units, as `score` reports it.
+                score=lambda trained, unfold=unfold, features=features, raw_goal=raw_goal: (
+                    training_score(
+                        unfold(trained), features, raw_goal, "mse", activation, sample_weight
+                    )
+                ),
+                score_name="reconstruction MSE",
+            )
         )
         top = trained[1]  # carried to the next stage in the units it trained in
         layer, raw_top = unfold(trained)
-        yield depth, layer, raw_top
+        # Depth k decodes through the output layers of stages k, k - 1, ..., 1.
+        decoder = [raw_top] if reconstruct_input else [raw_top, *decoder]
+        yield depth, layer, decoder
         features = hidden_features([layer], features, activation)
         if x_val is not None:
             val_features = hidden_features([layer], val_features, activation)
@@ -214,57 +253,69 @@ def grow_autoencoder(
 RBM_INITIALIZER = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.01}}
 
 
-def grow_rbm(runner, layers, x, validation, *, widths, visible_units, sample_weight=None):
+def grow_rbm(runner, network, rows, *, widths, visible_units, cd_steps, persistent, configs):
     """Greedy growth of a stack of restricted Boltzmann machines (Hinton, Osindero
     & Teh, 2006): a deep belief network's pretraining.
 
     Stage ``k`` trains RBM ``k`` by contrastive divergence on the hidden
-    probabilities that the frozen RBMs below compute from ``x`` (on ``x`` for
-    the first). The first RBM's visible units are ``visible_units``; every other
-    RBM's are Bernoulli, as the probabilities below are in [0, 1]. The weights
-    start as Hinton's guide (2010) says: Gaussian of standard deviation 0.01,
-    hidden biases 0, and visible biases ``log(p / (1 - p))`` of each Bernoulli
-    unit's mean ``p`` on the stage's rows (the mean itself, for Gaussian units).
+    probabilities that the frozen RBMs below compute from the rows (on the rows
+    for the first). The first RBM's visible units are ``visible_units``; every
+    other RBM's are Bernoulli, as the probabilities below are in [0, 1]. The
+    weights start as Hinton's guide (2010) says: Gaussian of standard deviation
+    0.01, hidden biases 0, and visible biases ``log(p / (1 - p))`` of each
+    Bernoulli unit's mean ``p`` on the stage's rows (the mean itself, for
+    Gaussian units).
 
     Parameters
     ----------
     runner : StageRunner
-    layers : list of (kernel, bias)
-        Up passes of the RBMs already trained (a warm start); they stay frozen.
-    x : ndarray of shape (n_samples, n_features)
-    validation : tuple or None
-        ``(x_val, None, weight_val)``: held-out rows of ``x`` for early stopping.
+    network : GreedyNetwork
+        Up passes of the RBMs already trained (a warm start), which stay frozen,
+        and their down passes.
+    rows : Rows
+        The training rows, their weights and held-out rows.
     widths : tuple of int
     visible_units : {"bernoulli", "gaussian"}
         The first RBM's visible units.
-    sample_weight : ndarray of shape (n_samples,) or None
-        Weights of the rows of ``x``.
+    cd_steps : int
+    persistent : bool
+    configs : dict
+        The `TrainingConfig` of an RBM of each kind of visible units.
 
     Yields
     ------
-    depth, up, down
-        After each stage: its depth, and the trained RBM as two dense layers of
-        the same weights, its up pass (visible to hidden) and down pass.
+    depth, up, decoder
+        After each stage: its depth, the trained RBM's up pass (visible to
+        hidden) and the decoder of that depth: the RBM's down pass, of the same
+        weights, followed by the down passes of the RBMs below.
     """
-    features = hidden_features(layers, x, "sigmoid")
+    layers, decoder = network.layers, network.top
+    features = hidden_features(layers, rows.x, "sigmoid")
+    validation = rows.validation
     val_features = (
         None if validation is None else hidden_features(layers, validation[0], "sigmoid")
     )
     for depth in range(len(layers) + 1, len(widths) + 1):
         units = visible_units if depth == 1 else "bernoulli"
         kernel, hidden_bias = runner.new_layer(
-            features.shape[1], widths[depth - 1], "rbm", depth, initializer=RBM_INITIALIZER
+            features.shape[1], widths[depth - 1], "rbm", depth, "layer", RBM_INITIALIZER
         )
-        up, down = runner.train_rbm(
-            (kernel, hidden_bias, _initial_visible_bias(features, units, sample_weight)),
-            features,
-            visible_units=units,
-            kind="rbm",
-            depth=depth,
-            sample_weight=sample_weight,
-            validation=None if validation is None else (val_features, None, validation[2]),
+        up, down = runner.run(
+            ContrastiveDivergenceStage(
+                "rbm",
+                depth,
+                (kernel, hidden_bias, _initial_visible_bias(features, units, rows.weight)),
+                features,
+                units,
+                cd_steps,
+                persistent,
+                configs[units],
+                sample_weight=rows.weight,
+                validation=None if validation is None else (val_features, None, validation[2]),
+            )
         )
-        yield depth, up, down
+        decoder = [down, *decoder]
+        yield depth, up, decoder
         features = hidden_features([up], features, "sigmoid")
         if validation is not None:
             val_features = hidden_features([up], val_features, "sigmoid")
@@ -283,17 +334,7 @@ def _initial_visible_bias(values, units, sample_weight):
     return np.log(p / (1 - p)).astype(np.float32)
 
 
-def random_decoder(runner, widths, n_features):
-    """New random layers from the top code down to the input, one per depth: the
-    mirror image of `grow_randomly`'s encoder, for an ``"end_to_end"`` autoencoder."""
-    sizes = [n_features, *widths]
-    return [
-        runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
-        for k in range(len(widths), 0, -1)
-    ]
-
-
-def grow_randomly(runner, layers, widths, n_features):
+def random_layers(runner, layers, widths, n_features, initializer):
     """``layers`` extended with new random hidden layers up to ``len(widths)``.
 
     The starting point of ``"end_to_end"`` training: the architecture the greedy
@@ -302,5 +343,17 @@ def grow_randomly(runner, layers, widths, n_features):
     layers = list(layers)
     for depth in range(len(layers) + 1, len(widths) + 1):
         n_in = layers[-1][0].shape[1] if layers else n_features
-        layers.append(runner.new_layer(n_in, widths[depth - 1], "end_to_end", depth))
+        layers.append(
+            runner.new_layer(n_in, widths[depth - 1], "end_to_end", depth, "layer", initializer)
+        )
     return layers
+
+
+def random_decoder(runner, widths, n_features):
+    """New random layers from the top code down to the input, one per depth: the
+    mirror image of `random_layers`'s encoder, for an ``"end_to_end"`` autoencoder."""
+    sizes = [n_features, *widths]
+    return [
+        runner.new_layer(sizes[k], sizes[k - 1], "end_to_end", k, "top")
+        for k in range(len(widths), 0, -1)
+    ]

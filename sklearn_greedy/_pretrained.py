@@ -12,6 +12,8 @@ unlabelled rows out; `BasePretrainedClassifier` adds the unlabelled rows' marker
 subclass names its stack's class and the fitted attribute that holds it.
 """
 
+import copy
+import dataclasses
 import numbers
 
 import numpy as np
@@ -28,8 +30,10 @@ from ._base import (
     validated_weights,
 )
 from ._compat import Interval, _safe_indexing
+from ._data import FitData
 from ._engine import hidden_features
-from ._greedy import grow_randomly
+from ._greedy import GreedyNetwork, random_layers
+from ._heads import HeadStage
 
 PRETRAINED_REGRESSOR_CONSTRAINTS = {
     "staged_heads": ["boolean"],
@@ -75,7 +79,7 @@ class BasePretrainedNetwork:
         )
 
     def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        """``X``, which rows are labelled, the `Targets` of those rows, and the
+        """``X``, the `Targets` of its labelled rows, which rows those are, and the
         weights of the rows of ``X``."""
         X, y = self._validate_X_y(X, y, warm)
         sample_weight = validated_weights(sample_weight, X)
@@ -97,7 +101,7 @@ class BasePretrainedNetwork:
                 f"{self._unlabelled_rule()}",
                 flush=True,
             )
-        return X, labelled, targets, sample_weight
+        return FitData(X, targets, sample_weight, labelled)
 
     def _no_labelled_rows(self, rule):
         return ValueError(
@@ -122,68 +126,24 @@ class BasePretrainedNetwork:
             return [self._stack_kind, "head"]
         return [self._stack_kind]
 
-    def _fit_stages(self, data, widths, runner, warm):
-        X, labelled, targets, sample_weight = data
-        X_train, y_train, weight_train, _ = self._split_labelled(data, runner)
-        if self.mode == "end_to_end":
-            stack, heads = None, []
-            layers = grow_randomly(runner, [], widths, X.shape[1])
-            head = targets.fold(
-                runner.new_layer(
-                    widths[-1], targets.n_outputs, "end_to_end", self.n_layers, "head"
-                )
-            )
-        else:
-            stack, heads = self._pretrain(
-                (X, sample_weight), (X_train, y_train, weight_train), targets, widths, runner, warm
-            )
-            layers, head = stack._encoder_layers(), heads[-1]
-        staged = self.staged_heads and stack is not None
-        fitted = {
-            **targets.attributes,
-            "n_unlabelled_": int(np.count_nonzero(~labelled)),
-            self._stack_attribute: stack,
-            **coefs_and_intercepts([*layers, head]),
-            "_staged_layers": list(stack._staged_layers) if staged else [],
-            # Every head trained, kept through fine-tuning: `at_depth` reads them.
-            "_staged_heads": heads,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, head], stack))
-        return fitted
-
-    def _joint_stage(self, data, runner, network, stack=None):
-        """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (the stack's
-        encoding layers and the head), trained as one on the labelled rows.
-
-        ``stack`` is the pretrained stack (by default the fitted one; ``None`` in
-        ``"end_to_end"`` mode), for a subclass that fine-tunes more of it.
-        """
-        targets = data[2]
-        X_train, y_train, weight_train, validation = self._split_labelled(data, runner)
-        *layers, head = network
-        *layers, head = self._train_jointly(
-            runner,
-            [*layers, targets.unfold(head)],
-            X_train,
-            y_train,
-            targets.loss,
-            validation,
-            weight_train,
+    def _random_network(self, data, widths, runner, network):
+        # After an "end_to_end" fit there is no stack: every layer starts anew.
+        layers = random_layers(runner, [], widths, data.X.shape[1], self.kernel_initializer)
+        head = runner.new_layer(
+            widths[-1], data.targets.n_outputs, "end_to_end", self.n_layers, "head"
         )
-        return coefs_and_intercepts([*layers, targets.fold(head)])
+        return GreedyNetwork(layers, [data.targets.fold(head)])
 
-    @staticmethod
-    def _split_labelled(data, runner):
-        """The labelled rows, their targets and weights, split for early stopping:
-        ``x_train, y_train, weight_train, validation``."""
-        X, labelled, targets, sample_weight = data
-        return runner.split(
-            X[labelled],
-            targets.values,
-            "labelled rows",
-            stratify=targets.stratify,
-            sample_weight=None if sample_weight is None else sample_weight[labelled],
+    def _fitted_state(self, network, data):
+        return {
+            **super()._fitted_state(network, data),
+            "n_unlabelled_": data.n_unlabelled,
+            self._stack_attribute: network.stack,
+        }
+
+    def _fitted_network(self):
+        return dataclasses.replace(
+            super()._fitted_network(), stack=getattr(self, self._stack_attribute)
         )
 
     def _state_at_depth(self, depth):
@@ -209,67 +169,62 @@ class BasePretrainedNetwork:
             "_staged_heads": heads,
         }
 
-    def _pretrain(self, rows, labelled_rows, targets, widths, runner, warm):
-        """Grow the stack on every row, with a head on the labelled rows' codes
-        after each stage that has one; returns the fitted stack and the heads
-        (acting on the targets' own units).
+    def _pretrain(self, data, widths, runner, network, after_stage=None):
+        """Fit the stack on every row, through its own template, with a head
+        solved on the labelled rows' codes after each stage that has one; the
+        network is the stack's encoder and the heads (acting on the targets' own
+        units)."""
+        warm = bool(network.layers)
+        targets, rows = data.targets, data.labelled_rows
+        stack = self._stack(runner.seed, network.stack if warm else None)
+        encoder = network.stack._encoder_layers() if warm else []
+        codes = hidden_features(encoder, rows.x, self.activation)
+        heads = [top[0] for top in network.staged_tops] if warm and self.staged_heads else []
 
-        ``rows`` is ``(X, sample_weight)``, every row; ``labelled_rows`` is
-        ``(X_train, y_train, weight_train)``, the labelled rows the heads are
-        solved on.
-        """
-        X, sample_weight = rows
-        X_train, y_train, weight_train = labelled_rows
-        stack = self._stack(runner.seed, warm)
-        encoder = stack._encoder_layers() if warm else []
-        codes = hidden_features(encoder, X_train, self.activation)
-        heads = list(self._staged_heads) if warm and self.staged_heads else []
-
-        def train_head(depth, layer):
+        def solve_head(depth, layer):
             nonlocal codes
             codes = hidden_features([layer], codes, self.activation)
             if "head" in self._stage_kinds(depth):
-                head = runner.solve_head(
+                stage = HeadStage(
+                    "head",
+                    depth,
                     codes,
-                    y_train,
+                    rows.target,
                     targets.n_outputs,
-                    kind="head",
-                    depth=depth,
-                    loss=targets.loss,
-                    sample_weight=weight_train,
+                    targets.loss,
+                    self.alpha,
+                    self.head_max_iter,
+                    self.activation,
+                    self.epochs,
+                    sample_weight=rows.weight,
                     standardize=self._standardized_heads,
                 )
-                heads.append(targets.fold(head))
+                heads.append(targets.fold(runner.run(stage)[0]))
 
-        data = stack._validate_fit_data(X, None, warm, sample_weight)
-        fitted = stack._fit_stages(data, widths, runner, warm, after_stage=train_head)
-        records = [record for record in runner.history if record["kind"] == self._stack_kind]
-        stack._set_fitted(
-            n_layers_=self.n_layers, history_=records, _fit_seed=runner.seed, **fitted
+        stack._fit_within(runner, data.X, data.sample_weight, widths, warm, solve_head)
+        return GreedyNetwork(
+            stack._encoder_layers(),
+            [heads[-1]],
+            list(stack._staged_layers) if self.staged_heads else [],
+            [[head] for head in heads],
+            stack,
         )
-        return stack, heads
 
-    def _stack(self, seed, warm):
-        """A ``_stack_class`` estimator with this estimator's shared settings,
-        holding the fitted state of the fitted stack for a warm start."""
+    def _stack(self, seed, fitted=None):
+        """A ``_stack_class`` estimator with this estimator's shared settings: a new
+        one, or for a warm start a copy of the ``fitted`` stack that grows it."""
         stack_class = self._stack_class
         params = {
             name: value
             for name, value in self.get_params(deep=False).items()
             if name in stack_class._parameter_constraints
         }
-        params.update(mode="frozen", warm_start=warm, random_state=seed)
-        stack = stack_class(**params)
-        if warm:
-            previous = getattr(self, self._stack_attribute)
-            stack._set_fitted(
-                **{
-                    name: value
-                    for name, value in vars(previous).items()
-                    if name not in params and name != "_keras_views"
-                }
-            )
-        return stack
+        params.update(mode="frozen", warm_start=fitted is not None, random_state=seed)
+        if fitted is None:
+            return stack_class(**params)
+        # Fits only assign attributes, never change fitted ones in place: a
+        # shallow copy grows without touching the fitted stack.
+        return copy.copy(fitted).set_params(**params)
 
 
 class BasePretrainedClassifier(

@@ -15,13 +15,12 @@ from ._base import (
     FLOAT_DTYPES,
     BaseGreedyNetwork,
     BaseGreedyTransformer,
-    coefs_and_intercepts,
     keras_dense_stack,
     staged_method,
 )
 from ._compat import Interval, StrOptions
 from ._forward import hidden_outputs, network_outputs
-from ._greedy import grow_randomly, grow_rbm, random_decoder
+from ._greedy import GreedyNetwork, grow_rbm, random_decoder, random_layers
 from ._pretrained import (
     PRETRAINED_CLASSIFIER_CONSTRAINTS,
     PRETRAINED_REGRESSOR_CONSTRAINTS,
@@ -400,48 +399,25 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
     def _stage_kinds(self, depth):
         return ["rbm"]
 
-    def _fit_stages(self, data, widths, runner, warm, after_stage=None):
-        """Train the planned stages; ``after_stage(depth, layer)``, if given, is
-        called after each greedy stage (the classifier solves its heads there)."""
-        X, sample_weight = data
-        X_train, _, weight_train, validation = runner.split(
-            X, None, "rows", sample_weight=sample_weight
+    def _grow(self, data, widths, runner, network):
+        return grow_rbm(
+            runner,
+            network,
+            data.rows,
+            widths=widths,
+            visible_units=self.visible_units,
+            cd_steps=self.cd_steps,
+            persistent=self.persistent,
+            configs={
+                units: self._training_config(visible_units=units)
+                for units in ("bernoulli", "gaussian")
+            },
         )
-        layers, decoder, staged_layers, staged_decoders = [], [], [], []
-        if warm:
-            layers, decoder = self._encoder_layers(), self._decoder_layers()
-            staged_layers, staged_decoders = list(self._staged_layers), list(self._staged_decoders)
-        if self.mode == "end_to_end":
-            layers = grow_randomly(runner, layers, widths, X.shape[1])
-            decoder = random_decoder(runner, widths, X.shape[1])
-            staged_layers, staged_decoders = [], []
-        else:
-            growth = grow_rbm(
-                runner,
-                layers,
-                X_train,
-                validation,
-                widths=widths,
-                visible_units=self.visible_units,
-                sample_weight=weight_train,
-            )
-            for depth, up, down in growth:
-                layers, decoder = [*layers, up], [down, *decoder]
-                staged_layers.append(up)
-                # Depth k decodes through the down passes of RBMs k, k - 1, ..., 1.
-                staged_decoders.append([down, *(staged_decoders[-1] if staged_decoders else [])])
-                if after_stage is not None:
-                    after_stage(depth, up)
-        fitted = {
-            **coefs_and_intercepts(layers),
-            **coefs_and_intercepts(decoder, prefix="decoder_"),
-            "_n_features_out": widths[-1],
-            "_staged_layers": staged_layers,
-            "_staged_decoders": staged_decoders,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, [*layers, *decoder]))
-        return fitted
+
+    def _random_network(self, data, widths, runner, network):
+        n_features = data.X.shape[1]
+        layers = random_layers(runner, network.layers, widths, n_features, self.kernel_initializer)
+        return GreedyNetwork(layers, random_decoder(runner, widths, n_features))
 
     def _joint_stage(self, data, runner, network):
         loss = "sigmoid" if self.visible_units == "bernoulli" else "mse"

@@ -12,6 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.sparsefuncs import mean_variance_axis
 
+from ._layers import block_of
+
 
 class Scaling:
     """Standardization of a stage's input or target, and its folding into weights.
@@ -44,13 +46,12 @@ class Scaling:
 
     def fold_input(self, layer):
         """A layer on standardized input, as the same layer on raw input."""
-        kernel = layer[0] / self.scale[:, None]
-        return (kernel, layer[1] - self.mean @ kernel)
+        return block_of(layer).fold_input(self.mean, self.scale)
 
     def fold_output(self, layer):
         """A linear layer predicting the standardized values, as one predicting raw."""
-        return (layer[0] * self.scale, layer[1] * self.scale + self.mean)
+        return block_of(layer).fold_output(self.mean, self.scale)
 
     def unfold_output(self, layer):
         """The inverse of `fold_output`."""
-        return (layer[0] / self.scale, (layer[1] - self.mean) / self.scale)
+        return block_of(layer).unfold_output(self.mean, self.scale)

@@ -8,7 +8,7 @@ from ._base import (
     MultilabelClassifierMixin,
     coefs_and_intercepts,
 )
-from ._greedy import grow_randomly, grow_supervised
+from ._greedy import GreedyNetwork, grow_supervised, random_layers
 
 
 class _SupervisedGreedyStages:
@@ -64,66 +64,26 @@ class _SupervisedGreedyStages:
     def _stage_kinds(self, depth):
         return ["greedy"]
 
-    def _fit_stages(self, data, widths, runner, warm):
-        X, targets, sample_weight = data
-        X_train, y_train, weight_train, validation = runner.split(
-            X, targets.values, "rows", stratify=targets.stratify, sample_weight=sample_weight
-        )
-        layers, head, staged_layers, staged_heads = [], None, [], []
-        if warm:
-            *layers, head = self._network()
-            head = targets.unfold(head)
-            staged_layers, staged_heads = list(self._staged_layers), list(self._staged_heads)
-        if self.mode == "end_to_end":
-            layers = grow_randomly(runner, layers, widths, X.shape[1])
-            head = runner.new_layer(
-                widths[-1], targets.n_outputs, "end_to_end", self.n_layers, "head"
-            )
-            staged_layers, staged_heads = [], []
-        else:
-            growth = grow_supervised(
-                runner,
-                layers,
-                head,
-                X_train,
-                y_train,
-                validation,
-                widths=widths,
-                n_outputs=targets.n_outputs,
-                loss=targets.loss,
-                sample_weight=weight_train,
-            )
-            for _, layer, head in growth:
-                layers = [*layers, layer]
-                staged_layers.append(layer)
-                staged_heads.append(targets.fold(head))
-        network = [*layers, targets.fold(head)]
-        fitted = {
-            **targets.attributes,
-            **coefs_and_intercepts(network),
-            "_staged_layers": staged_layers,
-            "_staged_heads": staged_heads,
-        }
-        if self.mode != "frozen":
-            fitted.update(self._joint_stage(data, runner, network))
-        return fitted
-
-    def _joint_stage(self, data, runner, network):
-        X, targets, sample_weight = data
-        X_train, y_train, weight_train, validation = runner.split(
-            X, targets.values, "rows", stratify=targets.stratify, sample_weight=sample_weight
-        )
-        *layers, head = network
-        *layers, head = self._train_jointly(
+    def _grow(self, data, widths, runner, network):
+        return grow_supervised(
             runner,
-            [*layers, targets.unfold(head)],
-            X_train,
-            y_train,
-            targets.loss,
-            validation,
-            weight_train,
+            network,
+            data.labelled_rows,
+            widths=widths,
+            targets=data.targets,
+            activation=self.activation,
+            initializer=self.kernel_initializer,
+            config=self._training_config(),
         )
-        return coefs_and_intercepts([*layers, targets.fold(head)])
+
+    def _random_network(self, data, widths, runner, network):
+        layers = random_layers(
+            runner, network.layers, widths, data.X.shape[1], self.kernel_initializer
+        )
+        head = runner.new_layer(
+            widths[-1], data.targets.n_outputs, "end_to_end", self.n_layers, "head"
+        )
+        return GreedyNetwork(layers, [data.targets.fold(head)])
 
     def _state_at_depth(self, depth):
         self._check_stages_kept(self._staged_layers, self._staged_heads)
