@@ -16,6 +16,7 @@ from ._base import (
     staged_method,
 )
 from ._compat import Interval, StrOptions
+from ._docs import document
 from ._forward import hidden_outputs, mean_squared_difference, network_outputs
 from ._greedy import GreedyNetwork, grow_autoencoder, random_decoder, random_layers
 from ._pretrained import (
@@ -32,70 +33,10 @@ _AUTOENCODER_CONSTRAINTS = {
     "gaussian_noise": [Interval(numbers.Real, 0, None, closed="left")],
 }
 
-# "{mode}" is replaced by each estimator's own description of its modes.
-_SHARED_PARAMETERS_DOC = """
-    n_layers : int, default=3
-        Number of hidden (encoding) layers.
-    hidden_units : int or sequence of int, default=128
-        Width of every hidden layer, or one width per layer; a bottleneck such as
-        ``(64, 16, 4)`` is fine.
-    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
-{mode}
-    epochs : int, default=50
-        Epochs of each greedy stage.
-    finetune_epochs : int, default=None
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=None
-        ``None`` means ``learning_rate / 10``.
-    batch_size : int, default=32
-        Mini-batch size; the last batch of an epoch may be smaller.
-    optimizer : {"sgd", "adam", "rmsprop"}, default="adam"
-    learning_rate : float, default=0.001
-        Step size of the optimizer in the greedy stages.
-    momentum : float, default=0.9
-        Momentum of ``"sgd"``.
-    activation : str, default="relu"
-        Keras activation of the hidden layers.
-    kernel_initializer : str, default="he_uniform"
-        Keras initializer of the hidden layers' kernels.
-    alpha : float, default=0.0
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the rows and end each stage once the
-        validation score has not improved by 1e-4 for ``n_iter_no_change`` epochs.
-    validation_fraction : float, default=0.1
-        Fraction of the training rows held out for early stopping.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before a stage stops early.
-    warm_start : bool, default=False
-        If fitted and ``n_layers`` grew, keep the trained layers and only add and
-        train the new ones.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every stage from this value and the stage's kind and depth. An int
-        gives bit-identical refits on the same machine, and a fit with
-        ``n_layers=k`` is then the first ``k`` stages of a deeper fit.
-    verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
-        (and validation score), printed when the stage ends: a stage runs as one
-        compiled loop.
-    reconstruct : {"input", "previous"}, default="input"
-        What each greedy stage reconstructs. ``"input"``: the raw input, through
-        the frozen stack and one linear output layer carried from stage to stage
-        (the tutorial's procedure). ``"previous"``: the output of the layer below,
-        through a new linear layer (the classic stacked autoencoder; the decoder
-        is those layers in reverse order).
-    masking_noise : float, default=0.0
-        Denoising: fraction of each stage's input entries set to zero at every
-        step (Vincent et al., 2008). The reconstruction target stays clean.
-    gaussian_noise : float, default=0.0
-        Denoising: standard deviation of the Gaussian noise added to each
-        stage's input at every step.
-"""
 
-
+@document
 class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTransformer):
-    __doc__ = (
-        """Stacked autoencoder trained by greedy layer-wise pretraining.
+    """Stacked autoencoder trained by greedy layer-wise pretraining.
 
     Stage ``k`` adds encoding layer ``k`` on top of the frozen layers below and
     trains it, with an output layer, to reconstruct the input (or the previous
@@ -106,26 +47,14 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     Each greedy stage standardizes its own input and target while it trains, but
     the ``"finetune"`` and ``"end_to_end"`` stages train on X as given, and the
     reconstruction error weighs each feature by its scale: with the defaults
-    below (SGD at ``learning_rate=0.01``, ReLU layers), standardize X
+    below (Adam at ``learning_rate=0.001``, ReLU layers), standardize X
     (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`)
     unless its features are already of unit scale.
 
-    Parameters
-    ----------"""
-        + _SHARED_PARAMETERS_DOC.replace(
-            "{mode}",
-            """        ``"frozen"``: the greedy stages only. ``"finetune"``: then the whole
-        autoencoder (encoder and decoder) trained jointly to reconstruct the input
-        for ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
-        pretraining; the same autoencoder trained jointly from random weights.""",
-        )
-        + """
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of encoding layers fitted.
     coefs_, intercepts_ : list of ndarray
@@ -154,17 +83,12 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
         stage's, in the units of X. The stages' losses are not concatenated:
         they measure different reconstructions. Every stage's own curve is in
         ``history_``.
-    n_iter_ : int
-        Epochs run by that last stage: the length of ``loss_curve_``.
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping`` (see
-        ``best_validation_score_``).
+    n_iter_
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, minus the validation reconstruction error of
         each epoch of that last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -193,7 +117,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
     >>> sae.inverse_transform(sae.transform(X)).shape
     (1797, 64)
     """
-    )
 
     _parameter_constraints = {
         **BaseGreedyNetwork._parameter_constraints,
@@ -252,18 +175,6 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
 
     def fit(self, X, y=None, sample_weight=None):
         """Train the autoencoder stage by stage.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. Sparse matrices (CSR or CSC; other formats are
-            converted to CSR) are multiplied by the first layer as they are,
-            never made dense as a whole: see the user guide, "Sparse input".
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row in every stage's loss and standardization: a
-            weight of ``k`` counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------
@@ -476,9 +387,9 @@ class _AutoencoderPretrained:
         return coefs_and_intercepts([*layers, targets.fold(head)])
 
 
+@document
 class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClassifier):
-    __doc__ = (
-        """Classifier on a stacked autoencoder pretrained on labelled and unlabelled rows.
+    """Classifier on a stacked autoencoder pretrained on labelled and unlabelled rows.
 
     A `StackedAutoencoder` (denoising, by default) is pretrained greedily on
     every row of X, then a softmax layer (the head) is solved on the top code of
@@ -499,73 +410,12 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
     (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`):
     the noise levels are in units of X.
 
-    Parameters
-    ----------"""
-        + _SHARED_PARAMETERS_DOC.replace(
-            """    finetune_learning_rate : float, default=None
-        ``None`` means ``learning_rate / 10``.""",
-            """    finetune_learning_rate : float, default=0.001
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``. The default is the pretraining's rate: at a
-        tenth of it the semi-supervised fine-tuning underfits fully labelled
-        MNIST-1D (0.587 against 0.643 test accuracy).""",
-        )
-        .replace(
-            """    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
-{mode}""",
-            """    mode : {"frozen", "finetune", "end_to_end"}, default="finetune"
-        ``"frozen"``: the encoder stays as pretrained and only the head is
-        solved (the tutorial's procedure). ``"finetune"``: then encoder, head
-        and decoder are trained jointly at ``finetune_learning_rate`` for
-        ``finetune_epochs``, on the semi-supervised loss described above (on
-        the labelled rows' cross-entropy alone when every row is labelled, or
-        when both weights below are 0). ``"end_to_end"``: no pretraining; the
-        same network trained from random weights on the labelled rows.""",
-        )
-        .replace(
-            """    masking_noise : float, default=0.0""",
-            """    masking_noise : float, default=0.1""",
-        )
-        .replace(
-            """    gaussian_noise : float, default=0.0""",
-            """    gaussian_noise : float, default=0.3""",
-        )
-        + """    staged_heads : bool, default=False
-        Also train a head on the code of every depth, so that the ``staged_*``
-        methods give the tutorial's layers-vs-accuracy curve from one fit.
-    unlabelled_marker : int, str or None, default=-1
-        The label of an unlabelled row. Such rows pretrain the autoencoder, are
-        not a class, and are left out by `score` and `staged_score`. ``None``:
-        every row is labelled, so that ``-1`` can be a class. With string labels,
-        mark unlabelled rows with the integer ``-1`` in an object array, as for
-        `~sklearn.semi_supervised.SelfTrainingClassifier`, or with the string
-        ``"-1"``, or choose a marker of your own (``unlabelled_marker="?"``).
-    head_max_iter : int, default=1000
-        Most L-BFGS iterations for each head. On a frozen code the head is a
-        convex softmax regression, so it is solved to a tolerance as
-        `~sklearn.linear_model.LogisticRegression` solves it (on the standardized
-        code, with the L2 penalty ``alpha``), whatever ``epochs`` is.
-    reconstruction_weight : float, default=1.0
-        Weight, in the ``"finetune"`` loss, of the mean squared error with which
-        the decoder reconstructs every row (labelled or not) from its corrupted
-        code.
-    entropy_weight : float, default=0.0
-        Weight, in the ``"finetune"`` loss, of the entropy of the predicted class
-        probabilities of every row: minimising it pushes the decision boundary
-        away from dense regions of unlabelled rows (Grandvalet & Bengio, 2005).
-        At 1.0 it gained 2 to 3 points on digits with 5% and 10% of labels, but
-        lost 4 to 6 with 2%, and did not help on MNIST-1D, so it is off by default.
-
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (``unlabelled_marker`` excluded).
-    n_unlabelled_ : int
-        Number of rows of the last fit's ``y`` taken as unlabelled.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    classes_
+    n_unlabelled_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers of the fitted network.
     autoencoder_ : StackedAutoencoder or None
@@ -592,15 +442,11 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
     n_iter_ : int
         Epochs run by that last stage (the solver's iterations for a solved
         head).
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping`` (see
-        ``best_validation_score_``).
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, the validation accuracy of each epoch of that
         last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -639,7 +485,6 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
     >>> clf.fit(X, y_partial).classes_
     array([0, 1, 2])
     """
-    )
 
     _parameter_constraints = {
         **BaseGreedyNetwork._parameter_constraints,
@@ -712,22 +557,6 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
     def fit(self, X, y, sample_weight=None):
         """Pretrain the autoencoder on every row, then train the head.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, labelled and unlabelled rows. Sparse matrices (CSR
-            or CSC; other formats are converted to CSR) are multiplied by the
-            first layer as they are, never made dense as a whole: see the user
-            guide, "Sparse input".
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
-            unlabelled row. Or a multilabel indicator matrix of 0 and 1, which
-            has no unlabelled rows.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row, labelled or not, in every stage's loss: the
-            autoencoder's, the head's and the fine-tuning's. A weight of ``k``
-            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
-
         Returns
         -------
         self : object
@@ -736,9 +565,9 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         return self._fit(X, y, sample_weight)
 
 
+@document
 class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegressor):
-    __doc__ = (
-        """Regressor on a stacked autoencoder pretrained on labelled and unlabelled rows.
+    """Regressor on a stacked autoencoder pretrained on labelled and unlabelled rows.
 
     `AutoencoderPretrainedClassifier`'s procedure with a linear head: a
     `StackedAutoencoder` (denoising, by default) is pretrained greedily on every
@@ -757,68 +586,12 @@ class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegre
     (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`):
     the noise levels are in units of X. The defaults are the classifier's.
 
-    Parameters
-    ----------"""
-        + _SHARED_PARAMETERS_DOC.replace(
-            """    finetune_learning_rate : float, default=None
-        ``None`` means ``learning_rate / 10``.""",
-            """    finetune_learning_rate : float, default=0.001
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``. The default is the pretraining's rate, as for
-        `AutoencoderPretrainedClassifier`.""",
-        )
-        .replace(
-            """    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
-{mode}""",
-            """    mode : {"frozen", "finetune", "end_to_end"}, default="finetune"
-        ``"frozen"``: the encoder stays as pretrained and only the head is
-        solved. ``"finetune"``: then encoder, head and decoder are trained
-        jointly at ``finetune_learning_rate`` for ``finetune_epochs``, on the
-        semi-supervised loss described above (on the labelled rows' squared
-        error alone when every row is labelled, or when
-        ``reconstruction_weight=0``). ``"end_to_end"``: no pretraining; the same
-        network trained from random weights on the labelled rows.""",
-        )
-        .replace(
-            """    alpha : float, default=0.0
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`.""",
-            """    alpha : float, default=0.0
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPRegressor`:
-        ``alpha / (2 n) * ||W||^2`` added to the mean squared error of the
-        standardized targets. For a head solved on a frozen code this is
-        `~sklearn.linear_model.Ridge` with penalty ``alpha * n_outputs_ / 2`` on
-        the standardized code (`~sklearn.linear_model.LinearRegression` for
-        ``alpha=0``).""",
-        )
-        .replace(
-            """    masking_noise : float, default=0.0""",
-            """    masking_noise : float, default=0.1""",
-        )
-        .replace(
-            """    gaussian_noise : float, default=0.0""",
-            """    gaussian_noise : float, default=0.3""",
-        )
-        + """    staged_heads : bool, default=False
-        Also solve a head on the code of every depth, so that the ``staged_*``
-        methods give the depth curve from one fit.
-    head_max_iter : int, default=1000
-        Kept for the same parameters as `AutoencoderPretrainedClassifier`: a
-        least-squares head is solved exactly, in one step.
-    reconstruction_weight : float, default=1.0
-        Weight, in the ``"finetune"`` loss, of the mean squared error with which
-        the decoder reconstructs every row (labelled or not) from its corrupted
-        code.
-
     Attributes
     ----------
-    n_outputs_ : int
-        Number of outputs (columns of ``y``).
-    n_unlabelled_ : int
-        Number of rows of the last fit's ``y`` taken as unlabelled (all NaN).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    n_outputs_
+    n_unlabelled_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers of the fitted network.
     autoencoder_ : StackedAutoencoder or None
@@ -842,15 +615,12 @@ class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegre
         penalty), alone.
     n_iter_ : int
         Epochs run by that last stage (1 for a solved head).
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, minus the validation mean squared error of the
         standardized targets, each epoch of that last stage; ``None``
         otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -877,7 +647,6 @@ class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegre
     >>> reg.n_unlabelled_
     240
     """
-    )
 
     _parameter_constraints = {
         **BaseGreedyNetwork._parameter_constraints,
@@ -944,18 +713,6 @@ class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegre
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the autoencoder on every row, then train the head.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, labelled and unlabelled rows. Sparse matrices are not
-            supported.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values; a row whose targets are all NaN is unlabelled.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row, labelled or not, in every stage's loss: the
-            autoencoder's, the head's and the fine-tuning's. A weight of ``k``
-            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------

@@ -19,6 +19,7 @@ from ._base import (
     staged_method,
 )
 from ._compat import Interval, StrOptions
+from ._docs import document
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import GreedyNetwork, grow_rbm, random_decoder, random_layers
 from ._pretrained import (
@@ -67,90 +68,6 @@ _AUTO_BACKPROPAGATION_RATE = 0.01
 # are taken in chunks of at most this many elements (32 MB of float64).
 _CHUNK_ELEMENTS = 1 << 22
 
-_FINETUNE_DOC = """    finetune_epochs : int, default=None
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=None
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``, or 0.01 with ``learning_rate="auto"``."""
-
-# Each estimator fills in its own modes and fine-tuning defaults.
-_RBM_PARAMETERS_DOC = """
-    n_layers : int, default=3
-        Number of RBMs, that is of hidden layers.
-    hidden_units : int or sequence of int, default=128
-        Number of hidden units of every RBM, or one number per RBM.
-    mode : {"frozen", "finetune", "end_to_end"}, default=%(mode_default)s
-%(mode)s
-    epochs : int, default=10
-        Epochs of contrastive divergence of each RBM (and of the one stage of
-        ``"end_to_end"``). The guide names no number; 10 is
-        `~sklearn.neural_network.BernoulliRBM`'s ``n_iter``.
-%(finetune)s
-    batch_size : int, default=%(batch_size)s
-        Mini-batch size, and with ``persistent=True`` the number of persistent
-        chains. The guide recommends 10 to 100 (ideally the number of classes,
-        with one example of each). %(batch_size_evidence)s
-    optimizer : {"sgd", "adam", "rmsprop"}, default="sgd"
-        Update rule, with Keras's formulas; contrastive divergence gives it the
-        direction in which to step.
-    learning_rate : float or "auto", default="auto"
-        Step size of the RBMs' updates (and of the ``"end_to_end"`` stage).
-        ``"auto"``: the guide's 0.1 for an RBM of Bernoulli visible units, 0.01
-        for one of Gaussian visible units (the guide advises one or two orders
-        of magnitude less; at 0.1 such an RBM diverges on standardized data),
-        a tenth of those with ``persistent=True`` (persistent chains follow
-        the model only if it changes slowly), each for a mini-batch of 10 rows
-        and multiplied by ``batch_size / 10`` (up to a batch of 100), so that a
-        row moves the weights as much whatever the batch size (0.32 for
-        Bernoulli visible units at ``batch_size=32``). For the
-        backpropagation of the ``"end_to_end"`` stage, the fine-tuning's rate
-        (0.01 unless ``finetune_learning_rate`` is set).
-    momentum : float, default=0.9
-        Momentum of ``"sgd"``: the guide's value once learning has settled (it
-        starts at 0.5, which this momentum, constant, does not).
-    alpha : float, default=0.001
-        L2 penalty (weight decay) on the weights, as in
-        `~sklearn.neural_network.MLPClassifier`: ``alpha / 2 * ||W||^2`` added
-        to each mini-batch's summed objective, so ``alpha / batch_size`` is the
-        guide's weight-cost per training case (which it puts between 0.00001
-        and 0.01, typically 0.0001).
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the rows and end each stage once its
-        validation score (minus the mean squared reconstruction error, for an
-        RBM) has not improved by 1e-4 for ``n_iter_no_change`` epochs, keeping
-        the stage's best weights.
-    validation_fraction : float, default=0.1
-        Fraction of the training rows held out for early stopping.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before a stage stops early.
-    warm_start : bool, default=False
-        If fitted and ``n_layers`` grew, keep the trained RBMs and only add and
-        train the new ones.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every stage (initial weights, shuffling, Gibbs sampling) from this
-        value and the stage's kind and depth. An int gives bit-identical refits
-        on the same machine, and a fit with ``n_layers=k`` is then the first
-        ``k`` stages of a deeper fit.
-    verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
-        (and validation score), printed when the stage ends: a stage runs as one
-        compiled loop.
-    visible_units : {"bernoulli", "gaussian"}, default="bernoulli"
-        Visible units of the first RBM. ``"bernoulli"``: logistic units, for data
-        in [0, 1] (scale it with `~sklearn.preprocessing.MinMaxScaler`).
-        ``"gaussian"``: linear units with Gaussian noise of unit variance, for
-        real-valued data, which must then be standardized
-        (`~sklearn.preprocessing.StandardScaler`): the guide's way of learning
-        the variances is to fix them to 1. The visible units of the RBMs above
-        are Bernoulli: the hidden probabilities below are in [0, 1].
-    cd_steps : int, default=1
-        Steps of Gibbs sampling of each estimate of the gradient (CD-k).
-    persistent : bool, default=False
-        Persistent contrastive divergence (Tieleman, 2008): the Gibbs chains are
-        not restarted at the data at every step but go on from one step to the
-        next, ``batch_size`` of them, as in `~sklearn.neural_network.BernoulliRBM`.
-"""
-
 
 class _needs_rbm(staged_method):
     """Decorator of the methods that read the bottom RBM as its stage left it:
@@ -159,9 +76,9 @@ class _needs_rbm(staged_method):
     reason_method = "_no_rbm_reason"
 
 
+@document
 class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTransformer):
-    __doc__ = (
-        """Stack of restricted Boltzmann machines trained greedily, layer by layer.
+    """Stack of restricted Boltzmann machines trained greedily, layer by layer.
 
     The pretraining of a deep belief network (Hinton, Osindero & Teh, 2006):
     stage ``k`` trains RBM ``k`` by contrastive divergence on the hidden
@@ -174,35 +91,10 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
     recommendations the defaults are, and runs in the package's compiled
     training loop, as every stage does.
 
-    Parameters
-    ----------"""
-        + _RBM_PARAMETERS_DOC
-        % {
-            "mode_default": '"frozen"',
-            "mode": """        ``"frozen"``: the stack of RBMs as the greedy stages train it.
-        ``"finetune"``: then the stack is unrolled into a deep autoencoder
-        (encoder: the RBMs' up passes; decoder: their down passes, top to
-        bottom, with the same weights to begin with) whose weights are trained
-        jointly by backpropagation to reconstruct X, for ``finetune_epochs`` at
-        ``finetune_learning_rate`` (Hinton & Salakhutdinov, 2006): cross-entropy
-        for Bernoulli visible units, squared error for Gaussian ones.
-        ``"end_to_end"``: no pretraining; the same autoencoder trained from
-        random weights (``glorot_uniform``).""",
-            "finetune": _FINETUNE_DOC,
-            "batch_size": 32,
-            "batch_size_evidence": """With ``learning_rate="auto"`` the
-        rate grows with it: on held-out rows of the nudged digits (scikit-learn's
-        RBM example), 32 rows at 0.32 gave better features than 10 at 0.1
-        (logistic regression on one RBM: 0.947 against 0.938) in a third of the
-        time.""",
-        }
-        + """
     Attributes
     ----------
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of RBMs (hidden layers) fitted.
     coefs_, intercepts_ : list of ndarray
@@ -232,16 +124,12 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
         ``loss`` of the last stage of the fit, per epoch: the top RBM's in
         ``"frozen"`` mode, otherwise the ``"finetune"`` or ``"end_to_end"``
         stage's. Every stage's own curve is in ``history_``.
-    n_iter_ : int
-        Epochs run by that last stage: the length of ``loss_curve_``.
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    n_iter_
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, the validation score of each epoch of that last
         stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -303,7 +191,6 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
     >>> rbm.score_samples(X[:3]).shape
     (3,)
     """
-    )
 
     _parameter_constraints = _RBM_CONSTRAINTS
     activation = "sigmoid"
@@ -374,20 +261,6 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
 
     def fit(self, X, y=None, sample_weight=None):
         """Train the RBMs one at a time, from the bottom up.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data: in [0, 1] for Bernoulli visible units, standardized for
-            Gaussian ones. Sparse matrices (CSR or CSC; other formats are
-            converted to CSR) are multiplied by the first RBM as they are, never
-            made dense as a whole: see the user guide, "Sparse input".
-        y : None
-            Ignored.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row in the data's statistics of contrastive
-            divergence: a weight of ``k`` counts a row as ``k`` copies of it.
-            ``None``: every row weighs 1.
 
         Returns
         -------
@@ -671,9 +544,9 @@ class _DeepBeliefNetwork:
     _training_config = StackedRBM._training_config
 
 
+@document
 class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
-    __doc__ = (
-        """Deep belief network: a stack of RBMs pretrained on all rows, then a softmax head.
+    """Deep belief network: a stack of RBMs pretrained on all rows, then a softmax head.
 
     A `StackedRBM` is pretrained greedily on every row of X, labelled or not
     (Hinton, Osindero & Teh, 2006), then a softmax layer (the head) is solved on
@@ -684,64 +557,12 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
     semi-supervised convention; see ``unlabelled_marker``): they pretrain the
     RBMs, never reach the head, and are left out by `score`.
 
-    Parameters
-    ----------"""
-        + _RBM_PARAMETERS_DOC
-        % {
-            "mode_default": '"finetune"',
-            "mode": """        ``"frozen"``: the RBMs stay as pretrained and only the head is
-        solved. ``"finetune"``: then the whole network (the RBMs' up passes as
-        logistic layers, and the head) is trained jointly by backpropagation on
-        the labelled rows, for ``finetune_epochs`` at ``finetune_learning_rate``:
-        the deep belief network fine-tuned as a classifier. ``"end_to_end"``: no
-        pretraining; the same network of logistic units trained from random
-        weights (``glorot_uniform``) on the labelled rows.""",
-            "finetune": """    finetune_epochs : int, default=30
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=0.03
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``, or 0.01 with ``learning_rate="auto"``. The
-        defaults were chosen on held-out rows of the training part of
-        scikit-learn's RBM example (``benchmarks/bench_rbm.py``), among 10 and
-        30 epochs at 0.01, 0.03 and 0.1, two layers of 100 units, seed 0:
-        0.983 validation accuracy (0.975 and 0.975 with seeds 1 and 2), against
-        0.965 at 0.01 and 0.970 at 0.1 for 30 epochs, and 0.975 at 0.03 for 10
-        epochs.""",
-            "batch_size": 10,
-            "batch_size_evidence": """Fine-tuning by SGD takes more
-        steps with smaller batches: on held-out rows of scikit-learn's RBM
-        example (two layers of 100 units, 3 seeds), 10 rows gave 0.978 validation
-        accuracy after fine-tuning, 32 rows 0.973 (fine-tuned at 0.1) or 0.964
-        (at 0.03). `StackedRBM`'s default is 32, for its speed.""",
-        }
-        + """    staged_heads : bool, default=False
-        Also solve a head on the top hidden probabilities of every depth, so that
-        the ``staged_*`` methods give the depth curve from one fit.
-    unlabelled_marker : int, str or None, default=-1
-        The label of an unlabelled row. Such rows pretrain the RBMs, are not a
-        class, and are left out by `score` and `staged_score`. ``None``: every
-        row is labelled, so that ``-1`` can be a class. With string labels, mark
-        unlabelled rows with the integer ``-1`` in an object array, or with the
-        string ``"-1"``, or choose a marker of your own.
-    head_max_iter : int, default=1000
-        Most L-BFGS iterations for each head. On frozen hidden probabilities the
-        head is a convex softmax regression, so it is solved to a tolerance as
-        `~sklearn.linear_model.LogisticRegression` solves it (with the L2
-        penalty ``alpha``), whatever ``epochs`` is. Unlike
-        `AutoencoderPretrainedClassifier`'s, it is solved on the probabilities
-        as they are, not standardized: they share one scale, and a unit that
-        barely varies would get a weight as large as its spread is small.
-
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels (``unlabelled_marker`` excluded).
-    n_unlabelled_ : int
-        Number of rows of the last fit's ``y`` taken as unlabelled.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    classes_
+    n_unlabelled_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers (RBMs) of the fitted network.
     rbm_ : StackedRBM or None
@@ -766,14 +587,11 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         loss. The RBMs' curves are in ``history_`` (and ``rbm_.history_``).
     n_iter_ : int
         Epochs (iterations, for a solved head) run by that last stage.
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, the validation accuracy of each epoch of that
         last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -816,7 +634,6 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
     >>> clf.n_unlabelled_
     1437
     """
-    )
 
     _parameter_constraints = {**_RBM_CONSTRAINTS, **PRETRAINED_CLASSIFIER_CONSTRAINTS}
 
@@ -873,22 +690,6 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
     def fit(self, X, y, sample_weight=None):
         """Pretrain the RBMs on every row, then train the head (and fine-tune).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
-            visible units, standardized for Gaussian ones. Sparse matrices (CSR
-            or CSC) are multiplied by the first RBM as they are, never made
-            dense as a whole: see the user guide, "Sparse input".
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels; ``unlabelled_marker`` (``-1`` by default) marks an
-            unlabelled row. Or a multilabel indicator matrix of 0 and 1, which
-            has no unlabelled rows.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row, labelled or not, in every stage: the RBMs'
-            statistics, the head's loss and the fine-tuning's. A weight of ``k``
-            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
-
         Returns
         -------
         self : object
@@ -897,9 +698,9 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         return self._fit(X, y, sample_weight)
 
 
+@document
 class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
-    __doc__ = (
-        """Deep belief network regressor: a stack of RBMs pretrained on all rows, then
+    """Deep belief network regressor: a stack of RBMs pretrained on all rows, then
     a linear head.
 
     `RBMPretrainedClassifier`'s procedure with a linear head: a `StackedRBM` is
@@ -922,49 +723,12 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
     0.0003 (the user guide has the table); on diabetes, 0.502 and 0.298
     frozen.
 
-    Parameters
-    ----------"""
-        + _RBM_PARAMETERS_DOC
-        % {
-            "mode_default": '"frozen"',
-            "mode": """        ``"frozen"``: the RBMs stay as pretrained and only the head is
-        solved (the default; see above). ``"finetune"``: then the whole
-        network (the RBMs' up passes as logistic layers, and the head) is
-        trained jointly by backpropagation of
-        the squared error of the standardized targets on the labelled rows, for
-        ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
-        pretraining; the same network of logistic units trained from random
-        weights (``glorot_uniform``) on the labelled rows.""",
-            "finetune": """    finetune_epochs : int, default=30
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=0.03
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``, or 0.01 with ``learning_rate="auto"``. The
-        classifier's default.""",
-            "batch_size": 10,
-            "batch_size_evidence": "The classifier's default.",
-        }
-        + """    staged_heads : bool, default=False
-        Also solve a head on the top hidden probabilities of every depth, so that
-        the ``staged_*`` methods give the depth curve from one fit.
-    head_max_iter : int, default=1000
-        Kept for the same parameters as `RBMPretrainedClassifier`: a
-        least-squares head is solved exactly, in one step, on the hidden
-        probabilities as they are (not standardized), with the penalty
-        ``alpha``: `~sklearn.linear_model.Ridge` with penalty
-        ``alpha * n_outputs_ / 2`` (the networks' mean squared error over the
-        ``n * n_outputs_`` entries plus ``alpha / (2 n) * ||W||^2``).
-
     Attributes
     ----------
-    n_outputs_ : int
-        Number of outputs (columns of ``y``).
-    n_unlabelled_ : int
-        Number of rows of the last fit's ``y`` taken as unlabelled (all NaN).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    n_outputs_
+    n_unlabelled_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers (RBMs) of the fitted network.
     rbm_ : StackedRBM or None
@@ -987,14 +751,11 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
         mode, the head's final loss.
     n_iter_ : int
         Epochs run by that last stage (1 for a solved head).
-    best_loss_ : float or None
-        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    best_loss_
     validation_scores_ : list of float or None
         With ``early_stopping``, minus the validation mean squared error of the
         standardized targets, each epoch of that last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``; ``None``
-        otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -1017,7 +778,6 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
     >>> reg.predict(X[:2]).shape
     (2,)
     """
-    )
 
     _parameter_constraints = {**_RBM_CONSTRAINTS, **PRETRAINED_REGRESSOR_CONSTRAINTS}
 
@@ -1071,19 +831,6 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the RBMs on every row, then train the head (and fine-tune).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data, labelled and unlabelled rows: in [0, 1] for Bernoulli
-            visible units, standardized for Gaussian ones. Sparse matrices are
-            not supported.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values; a row whose targets are all NaN is unlabelled.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row, labelled or not, in every stage: the RBMs'
-            statistics, the head's loss and the fine-tuning's. A weight of ``k``
-            counts a row as ``k`` copies of it. ``None``: every row weighs 1.
 
         Returns
         -------

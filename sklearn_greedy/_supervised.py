@@ -8,6 +8,7 @@ from ._base import (
     MultilabelClassifierMixin,
     coefs_and_intercepts,
 )
+from ._docs import document
 from ._greedy import GreedyNetwork, grow_supervised, random_layers
 
 
@@ -96,6 +97,7 @@ class _SupervisedGreedyStages:
         }
 
 
+@document
 class GreedyLayerwiseClassifier(
     MultilabelClassifierMixin, _SupervisedGreedyStages, BaseGreedyClassifier
 ):
@@ -108,66 +110,10 @@ class GreedyLayerwiseClassifier(
     not once per step.
 
     Like `~sklearn.neural_network.MLPClassifier` it trains on X as given, and the
-    defaults below (SGD at ``learning_rate=0.01``, ReLU layers) assume features of
+    defaults below (Adam at ``learning_rate=0.001``, ReLU layers) assume features of
     unit scale: standardize X (`~sklearn.preprocessing.StandardScaler` in a
     `~sklearn.pipeline.Pipeline`) unless it already is. On raw features of large
     scale the stages can settle on predicting the majority class.
-
-    Parameters
-    ----------
-    n_layers : int, default=3
-        Number of hidden layers of the final network.
-    hidden_units : int or sequence of int, default=128
-        Width of every hidden layer, or one width per hidden layer.
-    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
-        ``"frozen"``: the greedy stages only, earlier layers stay frozen.
-        ``"finetune"``: the greedy stages, then every weight trained jointly for
-        ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
-        pretraining; the same architecture trained jointly from random weights, the
-        baseline pretraining is compared against.
-    epochs : int, default=50
-        Epochs of each greedy stage (and of the one stage of ``"end_to_end"``).
-    finetune_epochs : int, default=None
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=None
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``.
-    batch_size : int, default=32
-        Mini-batch size; the last batch of an epoch may be smaller.
-    optimizer : {"sgd", "adam", "rmsprop"}, default="adam"
-        Update rule, with Keras's formulas and default betas, rho and epsilon.
-    learning_rate : float, default=0.001
-        Step size of the optimizer in the greedy stages.
-    momentum : float, default=0.9
-        Momentum of ``"sgd"``; ignored by the other optimizers.
-    activation : str, default="relu"
-        Keras activation of the hidden layers.
-    kernel_initializer : str, default="he_uniform"
-        Keras initializer of the hidden layers' kernels. The output layer uses
-        ``"glorot_uniform"``, Keras's default.
-    alpha : float, default=0.0
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training rows (stratified) and end
-        each stage once the validation accuracy has not improved by 1e-4 for
-        ``n_iter_no_change`` epochs, keeping the best weights of the stage.
-    validation_fraction : float, default=0.1
-        Fraction of the training rows held out for early stopping.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before a stage stops early.
-    warm_start : bool, default=False
-        If fitted and ``n_layers`` grew, ``fit`` keeps the trained network and only
-        adds and trains the new layers (in ``"finetune"`` mode, then fine-tunes the
-        whole network again). A smaller ``n_layers`` raises ``ValueError``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the validation split, each
-        from this value and the stage's kind and depth. An int gives
-        bit-identical refits on the same machine, and a fit with ``n_layers=k``
-        is then the first ``k`` stages of a deeper fit.
-    verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
-        (and validation score), printed when the stage ends: a stage runs as one
-        compiled loop.
 
     With a multilabel indicator matrix as ``y`` (several labels per row, as
     `~sklearn.neural_network.MLPClassifier` takes it) the output layer has one
@@ -177,12 +123,9 @@ class GreedyLayerwiseClassifier(
 
     Attributes
     ----------
-    classes_ : ndarray of shape (n_classes,)
-        Class labels; ``arange(n_labels)`` for a multilabel fit.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    classes_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers of the fitted network.
     coefs_ : list of ndarray
@@ -206,17 +149,14 @@ class GreedyLayerwiseClassifier(
         of the fitted network while it trained. The stages' losses are not
         concatenated: they are losses of different networks. Every stage's own
         curve is in ``history_``.
-    n_iter_ : int
-        Epochs run by that last stage: the length of ``loss_curve_``.
+    n_iter_
     best_loss_ : float or None
         Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``, as in
         `~sklearn.neural_network.MLPClassifier` (see ``best_validation_score_``).
     validation_scores_ : list of float or None
         With ``early_stopping``, the validation accuracy of each epoch of that
         last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``: the score of
-        the weights the stage kept; ``None`` otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -254,22 +194,6 @@ class GreedyLayerwiseClassifier(
     def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. Sparse matrices (CSR or CSC; other formats are
-            converted to CSR) are multiplied by the first layer as they are,
-            never made dense as a whole: see the user guide, "Sparse input".
-        y : array-like of shape (n_samples,) or (n_samples, n_labels)
-            Class labels: integers, strings, or any two or more values; or a
-            multilabel indicator matrix of 0 and 1, one column per label.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row in every stage's loss, as in
-            `~sklearn.neural_network.MLPClassifier`: a weight of ``k`` counts a
-            row as ``k`` copies of it. The rows held out for early stopping keep
-            their weights, which weigh the validation score. ``None``: every
-            row weighs 1.
-
         Returns
         -------
         self : object
@@ -278,6 +202,7 @@ class GreedyLayerwiseClassifier(
         return self._fit(X, y, sample_weight)
 
 
+@document
 class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGreedyRegressor):
     """Deep MLP regressor trained by supervised greedy layer-wise pretraining.
 
@@ -297,74 +222,11 @@ class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGree
     `~sklearn.neural_network.MLPRegressor`, standardize it
     (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`).
 
-    Parameters
-    ----------
-    n_layers : int, default=3
-        Number of hidden layers of the final network.
-    hidden_units : int or sequence of int, default=128
-        Width of every hidden layer, or one width per hidden layer.
-    mode : {"frozen", "finetune", "end_to_end"}, default="frozen"
-        ``"frozen"``: the greedy stages only, earlier layers stay frozen.
-        ``"finetune"``: the greedy stages, then every weight trained jointly for
-        ``finetune_epochs`` at ``finetune_learning_rate``. ``"end_to_end"``: no
-        pretraining; the same architecture trained jointly from random weights, the
-        baseline pretraining is compared against.
-    epochs : int, default=50
-        Epochs of each greedy stage (and of the one stage of ``"end_to_end"``).
-    finetune_epochs : int, default=None
-        Epochs of the fine-tuning phase; ``None`` means ``epochs``.
-    finetune_learning_rate : float, default=None
-        Learning rate of the fine-tuning phase; ``None`` means
-        ``learning_rate / 10``.
-    batch_size : int, default=32
-        Mini-batch size; the last batch of an epoch may be smaller.
-    optimizer : {"sgd", "adam", "rmsprop"}, default="adam"
-        Update rule, with Keras's formulas and default betas, rho and epsilon.
-    learning_rate : float, default=0.001
-        Step size of the optimizer in the greedy stages.
-    momentum : float, default=0.9
-        Momentum of ``"sgd"``; ignored by the other optimizers.
-    activation : str, default="relu"
-        Keras activation of the hidden layers.
-    kernel_initializer : str, default="he_uniform"
-        Keras initializer of the hidden layers' kernels. The output layer uses
-        ``"glorot_uniform"``, Keras's default.
-    alpha : float, default=0.0
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPRegressor`:
-        ``alpha / (2 n) * ||W||^2`` added to the mean squared error of the
-        standardized targets.
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training rows and end each stage
-        once the validation score (minus the mean squared error of the
-        standardized targets) has not improved by 1e-4 for ``n_iter_no_change``
-        epochs, keeping the best weights of the stage.
-    validation_fraction : float, default=0.1
-        Fraction of the training rows held out for early stopping.
-    n_iter_no_change : int, default=10
-        Epochs without improvement before a stage stops early.
-    warm_start : bool, default=False
-        If fitted and ``n_layers`` grew, ``fit`` keeps the trained network (and
-        the targets' standardization) and only adds and trains the new layers
-        (in ``"finetune"`` mode, then fine-tunes the whole network again). A
-        smaller ``n_layers`` raises ``ValueError``.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initial weights, the shuffling and the validation split, each
-        from this value and the stage's kind and depth. An int gives
-        bit-identical refits on the same machine, and a fit with ``n_layers=k``
-        is then the first ``k`` stages of a deeper fit.
-    verbose : int, default=0
-        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
-        (and validation score), printed when the stage ends: a stage runs as one
-        compiled loop.
-
     Attributes
     ----------
-    n_outputs_ : int
-        Number of outputs (columns of ``y``).
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+    n_outputs_
+    n_features_in_
+    feature_names_in_
     n_layers_ : int
         Number of hidden layers of the fitted network.
     coefs_ : list of ndarray
@@ -386,17 +248,14 @@ class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGree
         penalty) of each epoch of the last stage of the fit: in ``"frozen"``
         mode the last greedy stage, otherwise the ``"finetune"`` or
         ``"end_to_end"`` stage. Every stage's own curve is in ``history_``.
-    n_iter_ : int
-        Epochs run by that last stage: the length of ``loss_curve_``.
+    n_iter_
     best_loss_ : float or None
         Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``, as in
         `~sklearn.neural_network.MLPRegressor` (see ``best_validation_score_``).
     validation_scores_ : list of float or None
         With ``early_stopping``, the validation score of each epoch of that
         last stage; ``None`` otherwise.
-    best_validation_score_ : float or None
-        With ``early_stopping``, the best of ``validation_scores_``: the score of
-        the weights the stage kept; ``None`` otherwise.
+    best_validation_score_
 
     See Also
     --------
@@ -429,19 +288,6 @@ class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGree
 
     def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training data. Sparse matrices are not supported.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row in every stage's loss, as in
-            `~sklearn.neural_network.MLPRegressor`: a weight of ``k`` counts a
-            row as ``k`` copies of it. The rows held out for early stopping keep
-            their weights, which weigh the validation score. ``None``: every
-            row weighs 1.
 
         Returns
         -------
