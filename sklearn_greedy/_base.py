@@ -36,7 +36,7 @@ from ._compat import Interval, StrOptions, _fit_context, validate_data
 from ._data import FitData
 from ._engine import OPTIMIZERS, TrainingConfig
 from ._forward import NUMPY_ACTIVATIONS, hidden_outputs, network_outputs
-from ._greedy import GreedyNetwork
+from ._greedy import GreedyNetwork, random_layers
 from ._history import History, ProgressLog
 from ._layers import Dense, blocks_of
 from ._quiet_tensorflow import keras_and_tensorflow
@@ -794,6 +794,25 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
         return GreedyNetwork(
             layers, [head], list(self._staged_layers), [[head] for head in self._staged_heads]
         )
+
+    def _random_network(self, data, widths, runner, network):
+        layers = random_layers(
+            runner, network.layers, widths, data.X.shape[1], self.kernel_initializer
+        )
+        head = runner.new_layer(
+            widths[-1], data.targets.n_outputs, "end_to_end", self.n_layers, "head"
+        )
+        return GreedyNetwork(layers, [data.targets.fold(head)])
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_heads)
+        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
+        return {
+            **self._fitted_targets(),
+            **coefs_and_intercepts([*layers, heads[-1]]),
+            "_staged_layers": layers,
+            "_staged_heads": heads,
+        }
 
     def _joint_stage(self, data, runner, network):
         """Every layer trained as one on the labelled rows, the output layer in the

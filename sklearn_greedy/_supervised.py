@@ -6,10 +6,9 @@ from ._base import (
     BaseGreedyClassifier,
     BaseGreedyRegressor,
     MultilabelClassifierMixin,
-    coefs_and_intercepts,
 )
 from ._docs import document
-from ._greedy import GreedyNetwork, grow_supervised, random_layers
+from ._greedy import grow_supervised
 
 
 class _SupervisedGreedyStages:
@@ -76,25 +75,6 @@ class _SupervisedGreedyStages:
             initializer=self.kernel_initializer,
             config=self._training_config(),
         )
-
-    def _random_network(self, data, widths, runner, network):
-        layers = random_layers(
-            runner, network.layers, widths, data.X.shape[1], self.kernel_initializer
-        )
-        head = runner.new_layer(
-            widths[-1], data.targets.n_outputs, "end_to_end", self.n_layers, "head"
-        )
-        return GreedyNetwork(layers, [data.targets.fold(head)])
-
-    def _state_at_depth(self, depth):
-        self._check_stages_kept(self._staged_layers, self._staged_heads)
-        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
-        return {
-            **self._fitted_targets(),
-            **coefs_and_intercepts([*layers, heads[-1]]),
-            "_staged_layers": layers,
-            "_staged_heads": heads,
-        }
 
 
 @document

@@ -16,7 +16,6 @@ from sklearn_greedy import (
     StackedAutoencoder,
     StackedRBM,
 )
-from sklearn_greedy._stages import StageRunner
 
 pytestmark = pytest.mark.filterwarnings("ignore:batch_size=1000 is larger than")
 
@@ -142,9 +141,15 @@ def test_the_held_out_rows_keep_their_weights(small_blobs):
     X, y = small_blobs
     weights = np.arange(len(y), dtype=float)
     estimator = GreedyLayerwiseClassifier(early_stopping=True, random_state=0)
-    runner = StageRunner(estimator, 0, [])
-    X_train, y_train, w_train, (X_val, y_val, w_val) = runner.split(
-        X, y, "rows", stratify=True, sample_weight=weights
+    data = estimator._split_rows(
+        estimator._validate_fit_data(X, y, False, weights), estimator._runner(0, [], [])
+    )
+    rows = data.labelled_rows
+    X_train, y_train, w_train, (X_val, y_val, w_val) = (
+        rows.x,
+        rows.target,
+        rows.weight,
+        rows.validation,
     )
     assert len(w_val) == len(X_val) > 0 and len(w_train) == len(X_train)
     for rows, labels, row_weights in [(X_train, y_train, w_train), (X_val, y_val, w_val)]:
@@ -162,8 +167,10 @@ def test_early_stopping_scores_the_weighted_validation_accuracy(small_blobs):
         n_layers=1, hidden_units=6, epochs=5, early_stopping=True, random_state=0
     )
     estimator.fit(X, y, sample_weight=weights)
-    runner = StageRunner(estimator, estimator._fit_seed, [])
-    *_, (X_val, y_val, w_val) = runner.split(X, y, "rows", stratify=True, sample_weight=weights)
+    # The split of the fit: its seed, its rows.
+    runner = estimator._runner(estimator._fit_seed, [], [])
+    data = estimator._split_rows(estimator._validate_fit_data(X, y, True, weights), runner)
+    X_val, y_val, w_val = data.labelled_rows.validation
     # The kept weights are those of the best epoch: their accuracy on class 0.
     accuracy_on_class_0 = float(np.mean(estimator.predict(X_val[y_val == 0]) == 0))
     assert estimator.best_validation_score_ == pytest.approx(accuracy_on_class_0, abs=1e-6)

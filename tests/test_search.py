@@ -257,14 +257,14 @@ def test_a_fit_failing_at_depth_2_scores_error_score_there_as_in_grid_search(
 ):
     # The folds' deep fits fail at depth 2; GridSearchCV still scores depth 1.
     X, y = small_blobs
-    real = sklearn_greedy._stages.StageRunner.train
+    real = sklearn_greedy._stages.StageRunner.run
 
-    def failing_at_depth_2(runner, layers, x, target, **kwargs):
-        if kwargs["kind"] == "greedy" and kwargs["depth"] == 2:
+    def failing_at_depth_2(runner, stage):
+        if stage.kind == "greedy" and stage.depth == 2:
             raise ValueError("stage 2 failed")
-        return real(runner, layers, x, target, **kwargs)
+        return real(runner, stage)
 
-    monkeypatch.setattr(sklearn_greedy._stages.StageRunner, "train", failing_at_depth_2)
+    monkeypatch.setattr(sklearn_greedy._stages.StageRunner, "run", failing_at_depth_2)
     estimator = GreedyLayerwiseClassifier(**{**FAST, "mode": mode})
     with pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 9"):
         ours = DepthSearchCV(estimator, cv=3).fit(X, y)
