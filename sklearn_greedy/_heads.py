@@ -14,11 +14,11 @@ from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 
 from ._engine import StageResult
 from ._scaling import Scaling
-from ._stages import score_name, training_score, warn_at_caller
+from ._stages import Stage, score_name, training_score, warn_at_caller
 
 
 @dataclass
-class HeadStage:
+class HeadStage(Stage):
     """Stage ``(kind, depth)``: an output layer on fixed features, solved.
 
     The head is solved on the standardized features (on the features as they
@@ -39,8 +39,8 @@ class HeadStage:
 
     With ``sample_weight`` the means are weighted and ``n`` is the weights'
     sum, as in those solvers. ``max_iter`` is the estimator's ``head_max_iter``,
-    named in the warning of a head that does not converge; ``max_epochs``, the
-    estimator's ``epochs``, is the bound the log of its one recorded loss shows,
+    named in the warning of a head that does not converge; ``epochs``, the
+    estimator's, is the bound the log of its one recorded loss shows,
     as for the stages around it.
     """
 
@@ -53,7 +53,7 @@ class HeadStage:
     alpha: float
     max_iter: int
     activation: str
-    max_epochs: int
+    epochs: int
     sample_weight: object = None
     standardize: bool = True
     # Solved to a tolerance, not stepped for epochs: the epochs' convergence
@@ -67,8 +67,8 @@ class HeadStage:
         return score_name(self.loss)
 
     @property
-    def n_rows(self):
-        return self.x.shape[0]
+    def max_epochs(self):
+        return self.epochs
 
     def train(self, seed, number):
         start = time.perf_counter()

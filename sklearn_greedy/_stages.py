@@ -85,8 +85,26 @@ def score_name(loss, reconstruction=False):
     return "reconstruction MSE" if reconstruction else "train MSE"
 
 
+class Stage:
+    """What `StageRunner.run` asks of every stage, beyond its ``kind`` and
+    ``depth``: ``train(seed, number)`` (a `StageResult`; ``number`` is the
+    stage's in the fit, for its messages), ``score(layers)`` (the record's score,
+    higher is better), ``score_name``, ``rate_name`` (the learning rate's
+    parameter, named if it diverges), ``minimised`` (whether the convergence
+    criterion applies to its loss) and ``config``; these two its rows and its
+    bound of epochs read from them."""
+
+    @property
+    def n_rows(self):
+        return self.x.shape[0]
+
+    @property
+    def max_epochs(self):
+        return self.config.epochs
+
+
 @dataclass
-class GradientStage:
+class GradientStage(Stage):
     """A stage of gradient steps: dense layers trained on ``(x, target)``.
 
     Parameters
@@ -145,14 +163,6 @@ class GradientStage:
                 trained, self.x, self.target, self.loss, self.activation, self.sample_weight
             )
 
-    @property
-    def n_rows(self):
-        return self.x.shape[0]
-
-    @property
-    def max_epochs(self):
-        return self.config.epochs
-
     def train(self, seed, number):
         return train_stage(
             self.layers,
@@ -169,7 +179,7 @@ class GradientStage:
 
 
 @dataclass
-class SemiSupervisedStage:
+class SemiSupervisedStage(Stage):
     """The ``"finetune"`` stage on labelled and unlabelled rows at once.
 
     ``layers`` are the encoder's ``depth`` hidden layers, the head and the
@@ -198,14 +208,6 @@ class SemiSupervisedStage:
     @property
     def score_name(self):
         return score_name(self.loss)
-
-    @property
-    def n_rows(self):
-        return self.x.shape[0]
-
-    @property
-    def max_epochs(self):
-        return self.config.epochs
 
     def train(self, seed, number):
         labelled = self.labelled
@@ -236,7 +238,7 @@ class SemiSupervisedStage:
 
 
 @dataclass
-class ContrastiveDivergenceStage:
+class ContrastiveDivergenceStage(Stage):
     """A restricted Boltzmann machine trained on ``x`` by contrastive divergence
     (`sklearn_greedy._engine.train_rbm`), with ``cd_steps`` Gibbs steps and,
     with ``persistent``, persistent chains.
@@ -263,14 +265,6 @@ class ContrastiveDivergenceStage:
     # As BernoulliRBM, no ConvergenceWarning: contrastive divergence has no
     # objective whose convergence the recorded loss would show.
     minimised = False
-
-    @property
-    def n_rows(self):
-        return self.x.shape[0]
-
-    @property
-    def max_epochs(self):
-        return self.config.epochs
 
     def train(self, seed, number):
         validation = self.validation
