@@ -214,10 +214,9 @@ class BasePretrainedNetwork:
         """A ``_stack_class`` estimator with this estimator's shared settings: a new
         one, or for a warm start a copy of the ``fitted`` stack that grows it."""
         stack_class = self._stack_class
+        shared = set(stack_class._get_param_names())
         params = {
-            name: value
-            for name, value in self.get_params(deep=False).items()
-            if name in stack_class._parameter_constraints
+            name: value for name, value in self.get_params(deep=False).items() if name in shared
         }
         params.update(mode="frozen", warm_start=fitted is not None, random_state=seed)
         if fitted is None:
