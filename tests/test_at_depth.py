@@ -4,52 +4,22 @@ import pickle
 
 import numpy as np
 import pytest
+from _registry import DEEP, capabilities, param_list
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import clone, is_classifier
+from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
-    RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
-    StackedAutoencoder,
-    StackedRBM,
 )
 
-FAST = dict(n_layers=3, hidden_units=6, epochs=4, random_state=5)
-# Gaussian visible units: the blobs are not in [0, 1]. Small batches, for RBMs
-# that learn in a few epochs: the head solved on the hidden probabilities of an RBM
-# that has learnt nothing (all near 0.5) has weights too large for float32 (model_).
-RBM_FAST = dict(visible_units="gaussian", batch_size=4, **FAST)
-ESTIMATORS = [
-    GreedyLayerwiseClassifier(**FAST),
-    GreedyLayerwiseClassifier(**{**FAST, "hidden_units": (5, 7, 4)}),
-    StackedAutoencoder(**FAST),
-    StackedAutoencoder(reconstruct="previous", masking_noise=0.2, **FAST),
-    AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
-    StackedRBM(persistent=True, **RBM_FAST),
-    RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
-    GreedyLayerwiseRegressor(**FAST),
-    AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
-    RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
-]
-IDS = [
-    "greedy",
-    "greedy-widths",
-    "autoencoder",
-    "autoencoder-previous",
-    "autoencoder-classifier",
-    "rbm",
-    "rbm-classifier",
-    "greedy-regressor",
-    "autoencoder-regressor",
-    "rbm-regressor",
-]
 # One of each class, for the fine-tuning test.
-FINETUNED = [0, 2, 4, 5, 6, 7, 8, 9]
+FINETUNED = [
+    param
+    for param in param_list("at_depth")
+    if param.id not in ("greedy-widths", "autoencoder-previous")
+]
 
 
 def _outputs(estimator, X):
@@ -81,7 +51,7 @@ def _assert_same_fit(cut, fresh, X):
     assert _timeless(cut.history_) == _timeless(fresh.history_)
 
 
-@pytest.fixture(scope="module", params=ESTIMATORS, ids=IDS)
+@pytest.fixture(scope="module", params=param_list("at_depth"))
 def deep(request, small_blobs):
     X, y = small_blobs
     return clone(request.param).fit(X, y)
@@ -97,9 +67,7 @@ def test_in_frozen_mode_it_is_the_fit_of_that_depth_bit_for_bit(deep, small_blob
     _assert_same_fit(cut, fresh.fit(X, y), X)
 
 
-@pytest.mark.parametrize(
-    "estimator", [ESTIMATORS[i] for i in FINETUNED], ids=[IDS[i] for i in FINETUNED]
-)
+@pytest.mark.parametrize("estimator", FINETUNED)
 def test_in_finetune_mode_it_is_the_greedy_network_before_fine_tuning(estimator, small_blobs):
     X, y = small_blobs
     deep = clone(estimator).set_params(mode="finetune").fit(X, y)
@@ -122,7 +90,7 @@ def test_it_is_usable_wherever_a_fitted_estimator_is(deep, small_blobs):
     staged = cut.staged_score(X, y) if hasattr(cut, "staged_score") else cut.staged_transform(X)
     assert len(list(staged)) == 2
     assert_array_equal(_outputs(cut.at_depth(1), X)[0], _outputs(deep.at_depth(1), X)[0])
-    if is_classifier(cut):
+    if "classifier" in capabilities(cut):
         assert set(cut.predict(X)) <= set(deep.classes_)
 
 
@@ -139,7 +107,7 @@ def test_the_cut_network_is_a_copy(deep, small_blobs):
 
 def test_depth_must_be_a_fitted_depth(small_blobs):
     X, y = small_blobs
-    clf = GreedyLayerwiseClassifier(**FAST)
+    clf = GreedyLayerwiseClassifier(**DEEP)
     with pytest.raises(NotFittedError):
         clf.at_depth(1)
     clf.fit(X, y)
@@ -151,14 +119,14 @@ def test_depth_must_be_a_fitted_depth(small_blobs):
 
 def test_an_end_to_end_fit_has_no_stages_to_cut(small_blobs):
     X, y = small_blobs
-    clf = GreedyLayerwiseClassifier(**{**FAST, "mode": "end_to_end"}).fit(X, y)
+    clf = GreedyLayerwiseClassifier(**{**DEEP, "mode": "end_to_end"}).fit(X, y)
     with pytest.raises(ValueError, match="mode='end_to_end', which has no stages"):
         clf.at_depth(3)
 
 
 def test_a_warm_start_on_an_end_to_end_fit_cannot_be_cut(small_blobs):
     X, y = small_blobs
-    clf = GreedyLayerwiseClassifier(**{**FAST, "n_layers": 1, "mode": "end_to_end"})
+    clf = GreedyLayerwiseClassifier(**{**DEEP, "n_layers": 1, "mode": "end_to_end"})
     clf.set_params(warm_start=True).fit(X, y)
     clf.set_params(n_layers=2, mode="frozen").fit(X, y)
     with pytest.raises(ValueError, match="does not have the greedy stage of every depth"):
@@ -168,8 +136,8 @@ def test_a_warm_start_on_an_end_to_end_fit_cannot_be_cut(small_blobs):
 def test_the_autoencoder_classifier_needs_staged_heads_below_its_top(small_blobs):
     X, y = small_blobs
     for mode in ("frozen", "finetune"):
-        clf = AutoencoderPretrainedClassifier(**{**FAST, "mode": mode}).fit(X, y)
+        clf = AutoencoderPretrainedClassifier(**{**DEEP, "mode": mode}).fit(X, y)
         with pytest.raises(ValueError, match="Fit it with staged_heads=True"):
             clf.at_depth(2)
-        fresh = AutoencoderPretrainedClassifier(mode="frozen", **FAST).fit(X, y)
+        fresh = AutoencoderPretrainedClassifier(mode="frozen", **DEEP).fit(X, y)
         _assert_same_fit(clf.at_depth(3), fresh, X)

@@ -8,19 +8,10 @@ import sys
 
 import numpy as np
 import pytest
+from _registry import param_list
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 
-from sklearn_greedy import (
-    AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
-    GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
-    RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
-    StackedAutoencoder,
-    StackedRBM,
-)
 from sklearn_greedy._engine import dense_forward, hidden_features
 from sklearn_greedy._forward import (
     NUMPY_ACTIVATIONS,
@@ -82,20 +73,6 @@ def test_numpy_forward_pass_equals_the_keras_float64_one(name):
         assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
 
 
-FAST = dict(n_layers=2, hidden_units=(6, 4), epochs=3, random_state=0)
-ESTIMATORS = [
-    GreedyLayerwiseClassifier(**FAST),
-    AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
-    StackedAutoencoder(activation="tanh", **FAST),
-    StackedRBM(visible_units="gaussian", **FAST),
-    StackedRBM(mode="finetune", **FAST),
-    RBMPretrainedClassifier(staged_heads=True, mode="frozen", **FAST),
-    GreedyLayerwiseRegressor(**FAST),
-    AutoencoderPretrainedRegressor(staged_heads=True, **FAST),
-    RBMPretrainedRegressor(staged_heads=True, mode="frozen", **FAST),
-]
-IDS = [f"{type(est).__name__}-{est.mode}" for est in ESTIMATORS]
-
 # Every method that reads a fitted network, in a process that only unpickles it.
 _LOAD_AND_PREDICT = """
 import pickle, sys
@@ -152,7 +129,7 @@ def _expected_outputs(model, X, y):
     return [codes, model.inverse_transform(codes), [model.score(X)], list(model.staged_score(X))]
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("forward"))
 def test_unpickled_estimator_predicts_without_tensorflow(estimator, small_blobs, tmp_path):
     X, y = small_blobs
     model = clone(estimator).fit(X, y)

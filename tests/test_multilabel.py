@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _registry import TRAINED, param_list
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 from sklearn.base import clone
@@ -10,21 +11,8 @@ from sklearn.dummy import DummyClassifier
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import (
-    AutoencoderPretrainedClassifier,
     GreedyLayerwiseClassifier,
-    RBMPretrainedClassifier,
 )
-
-FAST = dict(n_layers=2, hidden_units=16, epochs=30, learning_rate=0.01, random_state=0)
-RBM_FAST = dict(
-    n_layers=2, hidden_units=16, epochs=5, batch_size=16, visible_units="gaussian", random_state=0
-)
-CLASSIFIERS = [
-    GreedyLayerwiseClassifier(**FAST),
-    AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
-    RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
-]
-IDS = ["greedy", "autoencoder", "rbm"]
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +24,7 @@ def multilabel():
     return X[:300], Y[:300], X[300:], Y[300:]
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_shapes_classes_and_threshold(multilabel, estimator):
     X, Y, X_test, Y_test = multilabel
     clf = estimator.fit(X, Y)
@@ -61,7 +49,7 @@ def _activation(clf):
     return expit
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_subset_accuracy_beats_the_most_frequent_labels(multilabel, estimator):
     X, Y, X_test, Y_test = multilabel
     clf = estimator.fit(X, Y)
@@ -72,7 +60,7 @@ def test_subset_accuracy_beats_the_most_frequent_labels(multilabel, estimator):
     )
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_staged_equals_at_depth(multilabel, estimator):
     X, Y, X_test, Y_test = multilabel
     clf = estimator.fit(X, Y)
@@ -86,7 +74,7 @@ def test_staged_equals_at_depth(multilabel, estimator):
 
 
 @pytest.mark.parametrize("mode", ["finetune", "end_to_end"])
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_modes(multilabel, estimator, mode):
     X, Y, X_test, Y_test = multilabel
     clf = clone(estimator).set_params(mode=mode).fit(X, Y)
@@ -94,7 +82,7 @@ def test_modes(multilabel, estimator, mode):
     assert clf.predict(X_test).shape == Y_test.shape
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_constant_label(multilabel, estimator):
     """A label constant in the training rows gets a constant prediction, no crash."""
     X, Y, X_test, _ = multilabel
@@ -108,12 +96,12 @@ def test_constant_label(multilabel, estimator):
 
 def test_warm_start_keeps_the_kind_of_target(multilabel):
     X, Y, _, _ = multilabel
-    clf = GreedyLayerwiseClassifier(**{**FAST, "n_layers": 1}, warm_start=True).fit(X, Y)
+    clf = GreedyLayerwiseClassifier(**{**TRAINED, "n_layers": 1}, warm_start=True).fit(X, Y)
     with pytest.raises(ValueError, match="warm_start needs the labels"):
         clf.set_params(n_layers=2).fit(X, Y.argmax(axis=1))
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS[1:], ids=IDS[1:])
+@pytest.mark.parametrize("estimator", param_list("multilabel", "pretrained"))
 def test_multilabel_with_unlabelled_marker_is_an_error(multilabel, estimator):
     X, Y, _, _ = multilabel
     Y = Y.copy()
@@ -122,7 +110,7 @@ def test_multilabel_with_unlabelled_marker_is_an_error(multilabel, estimator):
         estimator.fit(X, Y)
 
 
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("multilabel"))
 def test_multioutput_labels_are_an_error(multilabel, estimator):
     X, Y, _, _ = multilabel
     with pytest.raises(ValueError, match="multioutput target data is not supported"):

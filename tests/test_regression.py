@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _registry import TRAINED, param_list
 from numpy.testing import assert_allclose
 from sklearn.base import clone
 from sklearn.datasets import make_friedman1
@@ -11,20 +12,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_greedy import (
     AutoencoderPretrainedRegressor,
     GreedyLayerwiseRegressor,
-    RBMPretrainedRegressor,
 )
-
-FAST = dict(n_layers=2, hidden_units=16, epochs=30, learning_rate=0.01, random_state=0)
-RBM_FAST = dict(
-    n_layers=2, hidden_units=16, epochs=5, batch_size=16, visible_units="gaussian", random_state=0
-)
-REGRESSORS = [
-    GreedyLayerwiseRegressor(**FAST),
-    AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
-    RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
-]
-IDS = ["greedy", "autoencoder", "rbm"]
-PRETRAINED = REGRESSORS[1:]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +22,7 @@ def friedman():
     return X[:300], y[:300], X[300:], y[300:]
 
 
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("regression"))
 def test_r2_beats_the_mean(friedman, estimator):
     X, y, X_test, y_test = friedman
     fitted = estimator.fit(X, y)
@@ -42,7 +30,7 @@ def test_r2_beats_the_mean(friedman, estimator):
     assert fitted.score(X_test, y_test) > trivial + 0.3
 
 
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("regression"))
 def test_targets_of_any_scale(friedman, estimator):
     """Standardized inside, so an affine change of y changes the predictions alike."""
     X, y, X_test, _ = friedman
@@ -58,11 +46,11 @@ def test_targets_of_any_scale(friedman, estimator):
 
 def test_constant_target_is_predicted(friedman):
     X, y, X_test, _ = friedman
-    reg = GreedyLayerwiseRegressor(**FAST).fit(X, np.c_[y, np.full_like(y, 7.5)])
+    reg = GreedyLayerwiseRegressor(**TRAINED).fit(X, np.c_[y, np.full_like(y, 7.5)])
     assert_allclose(reg.predict(X_test)[:, 1], 7.5, atol=0.05)
 
 
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("regression"))
 def test_output_shapes(friedman, estimator):
     X, y, X_test, _ = friedman
     Y = np.c_[y, -2 * y + 1]
@@ -76,7 +64,7 @@ def test_output_shapes(friedman, estimator):
         assert staged.shape == (len(X_test), 2)
 
 
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("regression"))
 def test_staged_equals_at_depth(friedman, estimator):
     X, y, X_test, y_test = friedman
     fitted = estimator.fit(X, y)
@@ -91,7 +79,7 @@ def test_staged_equals_at_depth(friedman, estimator):
 
 
 @pytest.mark.parametrize("mode", ["finetune", "end_to_end"])
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("regression"))
 def test_modes(friedman, estimator, mode):
     X, y, X_test, y_test = friedman
     fitted = clone(estimator).set_params(mode=mode).fit(X, y)
@@ -102,9 +90,9 @@ def test_modes(friedman, estimator, mode):
 
 def test_warm_start_adds_layers_and_keeps_the_scaling(friedman):
     X, y, X_test, _ = friedman
-    reg = GreedyLayerwiseRegressor(**{**FAST, "n_layers": 1}, warm_start=True).fit(X, 100 * y)
+    reg = GreedyLayerwiseRegressor(**{**TRAINED, "n_layers": 1}, warm_start=True).fit(X, 100 * y)
     reg.set_params(n_layers=2).fit(X, 100 * y)
-    fresh = GreedyLayerwiseRegressor(**FAST).fit(X, 100 * y)
+    fresh = GreedyLayerwiseRegressor(**TRAINED).fit(X, 100 * y)
     assert_allclose(reg.predict(X_test), fresh.predict(X_test), rtol=1e-5)
     with pytest.raises(ValueError, match="warm_start needs the 1 outputs"):
         reg.set_params(n_layers=3).fit(X, np.c_[y, y])
@@ -114,7 +102,7 @@ def _partially_labelled(y, every=3):
     return np.where(np.arange(len(y)) % every == 0, y, np.nan)
 
 
-@pytest.mark.parametrize("estimator", PRETRAINED, ids=IDS[1:])
+@pytest.mark.parametrize("estimator", param_list("regression", "pretrained"))
 def test_nan_rows_are_unlabelled(friedman, estimator):
     X, y, X_test, y_test = friedman
     y_partial = _partially_labelled(y)
@@ -132,7 +120,7 @@ def test_nan_rows_are_unlabelled(friedman, estimator):
     assert fitted.fit(X, np.where(labelled, y, -1.0)).n_unlabelled_ == 0
 
 
-@pytest.mark.parametrize("estimator", PRETRAINED, ids=IDS[1:])
+@pytest.mark.parametrize("estimator", param_list("regression", "pretrained"))
 def test_unlabelled_rows_shape_the_stack(friedman, estimator):
     X, y, _, _ = friedman
     y_partial = _partially_labelled(y)
@@ -146,7 +134,7 @@ def test_semi_supervised_finetuning_of_the_autoencoder_regressor(friedman):
     X, y, X_test, y_test = friedman
     y_partial = _partially_labelled(y)
     reg = AutoencoderPretrainedRegressor(
-        mode="finetune", finetune_epochs=10, **{**FAST, "epochs": 10}
+        mode="finetune", finetune_epochs=10, **{**TRAINED, "epochs": 10}
     )
     joint = reg.fit(X, y_partial)
     assert joint.history_[-1]["kind"] == "finetune"
@@ -162,7 +150,7 @@ def test_rows_with_some_nan_targets_are_an_error(friedman):
     Y = np.c_[y, y]
     Y[[4, 9], 1] = np.nan
     Y[5] = np.nan
-    reg = AutoencoderPretrainedRegressor(**FAST)
+    reg = AutoencoderPretrainedRegressor(**TRAINED)
     with pytest.raises(ValueError, match="some outputs but not all of rows 4, 9"):
         reg.fit(X, Y)
     with pytest.raises(ValueError, match="no labelled rows"):
@@ -182,7 +170,7 @@ def test_rows_with_some_nan_targets_are_an_error(friedman):
 def test_bad_targets(friedman, y, message):
     X, _, _, _ = friedman
     with pytest.raises(ValueError, match=message):
-        GreedyLayerwiseRegressor(**FAST).fit(X, y)
+        GreedyLayerwiseRegressor(**TRAINED).fit(X, y)
 
 
 def test_pretrained_regressor_rejects_infinite_targets(friedman):
@@ -190,20 +178,20 @@ def test_pretrained_regressor_rejects_infinite_targets(friedman):
     y = y.copy()
     y[3] = np.inf
     with pytest.raises(ValueError, match="infinity"):
-        AutoencoderPretrainedRegressor(**FAST).fit(X, y)
+        AutoencoderPretrainedRegressor(**TRAINED).fit(X, y)
 
 
 def test_the_users_targets_are_not_modified(friedman):
     X, y, _, _ = friedman
     y_partial = _partially_labelled(y)
     before = y_partial.copy()
-    AutoencoderPretrainedRegressor(**FAST).fit(X, y_partial)
+    AutoencoderPretrainedRegressor(**TRAINED).fit(X, y_partial)
     assert_allclose(y_partial, before)
 
 
 def test_verbose_lines_name_the_regression_score(friedman, capsys):
     X, y, _, _ = friedman
-    AutoencoderPretrainedRegressor(**{**FAST, "epochs": 2}, mode="frozen", verbose=1).fit(
+    AutoencoderPretrainedRegressor(**{**TRAINED, "epochs": 2}, mode="frozen", verbose=1).fit(
         X, _partially_labelled(y)
     )
     lines = capsys.readouterr().out.splitlines()

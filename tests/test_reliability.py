@@ -11,38 +11,21 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from _registry import SMALL, capabilities, estimators, param_list
 from numpy.testing import assert_array_equal
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
 
 import sklearn_greedy._stages
 from sklearn_greedy import (
-    AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
-    StackedAutoencoder,
-    StackedRBM,
 )
 
-FAST = dict(n_layers=2, hidden_units=6, epochs=3, random_state=0)
 RBM_SETTINGS = dict(visible_units="gaussian", hidden_units=6, batch_size=16)
-RBM_FAST = {**FAST, **RBM_SETTINGS}
-ESTIMATORS = [
-    GreedyLayerwiseClassifier(**FAST),
-    AutoencoderPretrainedClassifier(staged_heads=True, **FAST),
-    StackedAutoencoder(**FAST),
-    StackedRBM(persistent=True, **RBM_FAST),
-    RBMPretrainedClassifier(staged_heads=True, **RBM_FAST),
-    GreedyLayerwiseRegressor(**FAST),
-    AutoencoderPretrainedRegressor(staged_heads=True, **FAST),
-    RBMPretrainedRegressor(staged_heads=True, **RBM_FAST),
-]
-IDS = [type(est).__name__ for est in ESTIMATORS]
+ESTIMATORS = estimators("reliability")
 
 BAD_X = {
     "nan": (lambda X: np.where(np.arange(X.size).reshape(X.shape) == 5, np.nan, X), "NaN"),
@@ -59,7 +42,8 @@ BAD_X = {
 
 
 def _methods(estimator):
-    if is_classifier(estimator):
+    tags = capabilities(estimator)
+    if "classifier" in tags:
         return [
             "predict",
             "predict_proba",
@@ -69,16 +53,16 @@ def _methods(estimator):
             "staged_predict_proba",
             "staged_score",
         ]
-    if is_regressor(estimator):
+    if "regressor" in tags:
         return ["predict", "score", "staged_predict", "staged_score"]
-    if isinstance(estimator, StackedRBM):
+    if "rbm" in tags:
         return ["transform", "score", "score_samples", "staged_transform"]
     return ["transform", "score", "staged_score"]
 
 
 def _call(estimator, method, X, y):
     needs_y = method in ("score", "staged_score") and (
-        is_classifier(estimator) or is_regressor(estimator)
+        {"classifier", "regressor"} & capabilities(estimator)
     )
     result = getattr(estimator, method)(X, y) if needs_y else getattr(estimator, method)(X)
     return list(result) if isinstance(result, types.GeneratorType) else result
@@ -89,14 +73,14 @@ def data(small_blobs):
     return small_blobs
 
 
-@pytest.fixture(scope="module", params=ESTIMATORS, ids=IDS)
+@pytest.fixture(scope="module", params=param_list("reliability"))
 def fitted(request, data):
     X, y = data
     return clone(request.param).fit(X, y)
 
 
 @pytest.mark.parametrize("case", BAD_X)
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_bad_X_at_fit(estimator, data, case):
     X, y = data
     make_bad, message = BAD_X[case]
@@ -128,7 +112,7 @@ def test_wrong_feature_count_and_sparse_in_every_method(fitted, data):
             _call(fitted, method, sp.csr_matrix(X[:, :3]), y)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_sparse_single_sample_and_feature_names(estimator, data):
     X, y = data
     with pytest.raises(ValueError, match="Found array with 1 sample"):
@@ -148,11 +132,7 @@ def test_sparse_single_sample_and_feature_names(estimator, data):
     assert_array_equal(_call(from_lists, method, X, y), _call(from_arrays, method, X, y))
 
 
-CLASSIFIERS = [est for est in ESTIMATORS if is_classifier(est)]
-REGRESSORS = [est for est in ESTIMATORS if is_regressor(est)]
-
-
-@pytest.mark.parametrize("estimator", CLASSIFIERS, ids=lambda est: type(est).__name__)
+@pytest.mark.parametrize("estimator", param_list("reliability", "classifier"))
 def test_bad_y(estimator, data):
     X, y = data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
@@ -168,7 +148,7 @@ def test_bad_y(estimator, data):
         list(fitted.staged_score(X, y[:-1]))
 
 
-@pytest.mark.parametrize("estimator", REGRESSORS, ids=lambda est: type(est).__name__)
+@pytest.mark.parametrize("estimator", param_list("reliability", "regressor"))
 def test_bad_y_of_regressors(estimator, data):
     X, y = data
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):
@@ -226,7 +206,7 @@ def test_every_out_of_range_hyperparameter(estimator, name, value, data):
         estimator.fit(X, y)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_inputs_are_never_modified(estimator, data):
     X, y = data
     X_before, y_before = X.copy(), y.copy()
@@ -240,7 +220,7 @@ def test_inputs_are_never_modified(estimator, data):
 # -- divergence and failed fits ------------------------------------------------------
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_divergence_raises_naming_the_stage(estimator, data):
     X, y = data
     diverging = clone(estimator).set_params(optimizer="sgd", learning_rate=1e3, epochs=20)
@@ -251,7 +231,7 @@ def test_divergence_raises_naming_the_stage(estimator, data):
 
 def test_probabilities_stay_finite_at_extreme_inputs(data):
     X, y = data
-    clf = GreedyLayerwiseClassifier(**FAST).fit(X, y)
+    clf = GreedyLayerwiseClassifier(**SMALL).fit(X, y)
     proba = clf.predict_proba(X * 1e6)
     assert np.all(np.isfinite(proba))
     assert np.allclose(proba.sum(axis=1), 1)
@@ -275,7 +255,7 @@ def _interrupt_on_call(monkeypatch, call_number):
         monkeypatch.setattr(sklearn_greedy._stages, name, interrupting(real))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_interrupted_fit_leaves_the_estimator_unfitted(estimator, data, monkeypatch):
     X, y = data
     estimator = clone(estimator)
@@ -285,7 +265,7 @@ def test_interrupted_fit_leaves_the_estimator_unfitted(estimator, data, monkeypa
     assert not any(key.endswith("_") for key in vars(estimator))
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reliability"))
 def test_interrupted_warm_start_keeps_the_previous_model(estimator, data, monkeypatch):
     X, y = data
     estimator = clone(estimator).set_params(warm_start=True).fit(X, y)

@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _registry import REPORTED, param_list
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
@@ -15,14 +16,6 @@ from sklearn_greedy import (
     StackedAutoencoder,
 )
 from sklearn_greedy._stages import converged
-
-FAST = dict(n_layers=2, hidden_units=6, epochs=4, random_state=0)
-ESTIMATORS = [
-    GreedyLayerwiseClassifier(**FAST),
-    AutoencoderPretrainedClassifier(**FAST),
-    StackedAutoencoder(**FAST),
-]
-IDS = [type(est).__name__ for est in ESTIMATORS]
 
 
 def _fit(estimator, X, y, **params):
@@ -41,7 +34,7 @@ EPOCH_LINE = re.compile(
 def test_verbose_2_prints_one_plain_line_per_epoch(small_blobs, capsys, early_stopping):
     X, y = small_blobs
     clf = GreedyLayerwiseClassifier(
-        mode="finetune", verbose=2, early_stopping=early_stopping, n_iter_no_change=50, **FAST
+        mode="finetune", verbose=2, early_stopping=early_stopping, n_iter_no_change=50, **REPORTED
     ).fit(X, y)
     out = capsys.readouterr().out
     # Plain text, whatever the output is redirected to: no progress bar's control codes.
@@ -68,7 +61,7 @@ def test_verbose_2_prints_one_plain_line_per_epoch(small_blobs, capsys, early_st
 
 def test_verbose_1_prints_no_epoch_lines(small_blobs, capsys):
     X, y = small_blobs
-    GreedyLayerwiseClassifier(verbose=1, **FAST).fit(X, y)
+    GreedyLayerwiseClassifier(verbose=1, **REPORTED).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
         "[GreedyLayerwiseClassifier] stage 1/2 (greedy, depth 1)",
@@ -80,7 +73,7 @@ def test_autoencoder_classifier_numbers_pretraining_and_heads_as_one_sequence(sm
     X, y = small_blobs
     y_partial = np.where(np.arange(len(y)) % 2 == 0, y, -1)
     clf = AutoencoderPretrainedClassifier(
-        mode="finetune", staged_heads=True, verbose=2, **FAST
+        mode="finetune", staged_heads=True, verbose=2, **REPORTED
     ).fit(X, y_partial)
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
@@ -106,7 +99,7 @@ def test_autoencoder_classifier_numbers_pretraining_and_heads_as_one_sequence(sm
 # -- ConvergenceWarning -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reporting"))
 def test_unconverged_stages_are_named_in_one_warning_at_the_callers_line(small_blobs, estimator):
     X, y = small_blobs
     with warnings.catch_warnings(record=True) as caught:
@@ -139,7 +132,7 @@ def test_the_warning_names_only_the_unconverged_stages(small_blobs):
         learning_rate=1e-9,
         finetune_learning_rate=0.05,
         n_iter_no_change=2,
-        **FAST,
+        **REPORTED,
     )
     with pytest.warns(ConvergenceWarning) as record:
         clf.fit(X, y)
@@ -152,9 +145,9 @@ def test_no_warning_when_every_stage_converged_or_stopped_early(small_blobs):
     X, y = small_blobs
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        GreedyLayerwiseClassifier(learning_rate=1e-9, n_iter_no_change=2, **FAST).fit(X, y)
+        GreedyLayerwiseClassifier(learning_rate=1e-9, n_iter_no_change=2, **REPORTED).fit(X, y)
         stopped = GreedyLayerwiseClassifier(
-            learning_rate=1e-9, early_stopping=True, n_iter_no_change=2, **FAST
+            learning_rate=1e-9, early_stopping=True, n_iter_no_change=2, **REPORTED
         ).fit(X, y)
     # Best at epoch 1, then two epochs without improvement.
     assert [record["epochs"] for record in stopped.history_] == [3, 3]
@@ -173,7 +166,7 @@ def test_convergence_follows_mlp_classifiers_rule():
     assert not converged(record([1.0] * 4, [0.5, 0.6, 0.6, 0.7]), n_iter_no_change=2, tol=1e-4)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reporting"))
 def test_a_batch_size_larger_than_the_data_warns_once(small_blobs, estimator):
     X, y = small_blobs
     with pytest.warns(UserWarning, match="batch_size=500 is larger than the") as record:
@@ -183,7 +176,7 @@ def test_a_batch_size_larger_than_the_data_warns_once(small_blobs, estimator):
     assert "stage 1 (" in str(record[0].message)
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reporting"))
 def test_class_docstrings_say_to_standardize_x_next_to_the_defaults(estimator):
     doc = " ".join(type(estimator).__doc__.split())
     advice = "standardize X (`~sklearn.preprocessing.StandardScaler` in a"
@@ -194,7 +187,7 @@ def test_class_docstrings_say_to_standardize_x_next_to_the_defaults(estimator):
 # -- MLPClassifier's attributes -------------------------------------------------------
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reporting"))
 @pytest.mark.parametrize("mode", ["frozen", "finetune", "end_to_end"])
 def test_mlp_attributes_describe_the_last_stage(small_blobs, estimator, mode):
     X, y = small_blobs
@@ -214,7 +207,7 @@ def test_mlp_attributes_describe_the_last_stage(small_blobs, estimator, mode):
         assert last["kind"] == mode
 
 
-@pytest.mark.parametrize("estimator", ESTIMATORS, ids=IDS)
+@pytest.mark.parametrize("estimator", param_list("reporting"))
 def test_mlp_attributes_with_early_stopping(small_blobs, estimator):
     X, y = small_blobs
     fitted = _fit(estimator, X, y, early_stopping=True, mode="frozen")
@@ -232,7 +225,7 @@ def test_mlp_attributes_with_early_stopping(small_blobs, estimator):
 
 def test_mlp_attributes_of_the_autoencoder_classifier_are_the_heads(small_blobs):
     X, y = small_blobs
-    clf = AutoencoderPretrainedClassifier(mode="frozen", **FAST).fit(X, y)
+    clf = AutoencoderPretrainedClassifier(mode="frozen", **REPORTED).fit(X, y)
     assert clf.history_[-1]["kind"] == "head"
     assert clf.loss_curve_ == clf.history_[-1]["loss"]
     assert clf.n_iter_ == clf.history_[-1]["epochs"]
@@ -251,9 +244,12 @@ def test_mlp_attributes_need_a_fit():
 @pytest.mark.parametrize(
     "estimator, reason",
     [
-        (GreedyLayerwiseClassifier(mode="end_to_end", **FAST), "mode='end_to_end' trains every"),
-        (StackedAutoencoder(mode="end_to_end", **FAST), "mode='end_to_end' trains every"),
-        (AutoencoderPretrainedClassifier(**FAST), "fit with staged_heads=True"),
+        (
+            GreedyLayerwiseClassifier(mode="end_to_end", **REPORTED),
+            "mode='end_to_end' trains every",
+        ),
+        (StackedAutoencoder(mode="end_to_end", **REPORTED), "mode='end_to_end' trains every"),
+        (AutoencoderPretrainedClassifier(**REPORTED), "fit with staged_heads=True"),
     ],
     ids=lambda value: type(value).__name__ if hasattr(value, "fit") else "",
 )

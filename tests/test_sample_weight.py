@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _registry import FULL_BATCH, NO_NOISE, capabilities, param_list
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
@@ -11,27 +12,11 @@ from sklearn_greedy import (
     AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
-    RBMPretrainedClassifier,
     StackedAutoencoder,
     StackedRBM,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore:batch_size=1000 is larger than")
-
-# One batch per epoch: a batch of every row is where a row of weight k and k
-# copies of it give the same loss, so the two fits may differ by rounding only.
-# SGD keeps that rounding at its size, where Adam's normalised steps would blow
-# the rounding of a near-zero gradient up to a whole step.
-FULL_BATCH = dict(
-    n_layers=2,
-    hidden_units=6,
-    epochs=20,
-    batch_size=1000,
-    optimizer="sgd",
-    learning_rate=0.05,
-    random_state=0,
-)
 
 
 def _assert_same_up_to_rounding(weighted, equivalent, different):
@@ -43,23 +28,6 @@ def _assert_same_up_to_rounding(weighted, equivalent, different):
     assert rounding < effect / 20, (rounding, effect)
 
 
-NO_NOISE = dict(masking_noise=0.0, gaussian_noise=0.0)
-
-DETERMINISTIC = [
-    GreedyLayerwiseClassifier(**FULL_BATCH),
-    GreedyLayerwiseClassifier(mode="finetune", alpha=0.1, **FULL_BATCH),
-    GreedyLayerwiseClassifier(mode="end_to_end", **FULL_BATCH),
-    StackedAutoencoder(**FULL_BATCH),
-    StackedAutoencoder(mode="finetune", reconstruct="previous", **FULL_BATCH),
-    AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **NO_NOISE, **FULL_BATCH),
-    AutoencoderPretrainedClassifier(**NO_NOISE, **FULL_BATCH),
-    RBMPretrainedClassifier(mode="end_to_end", visible_units="gaussian", **FULL_BATCH),
-    # The blobs are not standardized: a smaller step for squared errors.
-    GreedyLayerwiseRegressor(mode="finetune", alpha=0.1, **{**FULL_BATCH, "learning_rate": 0.01}),
-    AutoencoderPretrainedRegressor(mode="frozen", **NO_NOISE, **FULL_BATCH),
-]
-
-
 def _output(estimator, X):
     for method in ("transform", "predict_proba", "predict"):
         if hasattr(estimator, method):
@@ -67,7 +35,7 @@ def _output(estimator, X):
 
 
 def _target(estimator, y):
-    return None if isinstance(estimator, (StackedAutoencoder, StackedRBM)) else y
+    return None if "transformer" in capabilities(estimator) else y
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +47,7 @@ def weighted_rows(small_blobs):
     return X, y, weights
 
 
-@pytest.mark.parametrize("estimator", DETERMINISTIC, ids=lambda e: repr(e)[:60])
+@pytest.mark.parametrize("estimator", param_list("sample_weight"))
 def test_a_weight_of_k_is_k_copies_of_the_row(weighted_rows, estimator):
     # Weights 0 to 3: removed rows, and rows repeated up to 3 times.
     X, y, weights = weighted_rows

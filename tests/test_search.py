@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from _registry import DEEP, capabilities, instances
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
@@ -16,24 +17,17 @@ from sklearn.utils._param_validation import InvalidParameterError
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
     GreedyLayerwiseRegressor,
-    RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
     StackedAutoencoder,
-    StackedRBM,
 )
 
-FAST = dict(n_layers=3, hidden_units=6, epochs=4, random_state=5)
-# Gaussian visible units: the blobs are not in [0, 1].
-RBM_FAST = dict(visible_units="gaussian", batch_size=16, **FAST)
 DEPTHS = [1, 2, 3]
 
 
 def _target(estimator, y):
-    return None if isinstance(estimator, (StackedAutoencoder, StackedRBM)) else y
+    return None if "transformer" in capabilities(estimator) else y
 
 
 def _assert_same_results(ours, theirs):
@@ -54,43 +48,28 @@ def _with_depths(param_grid):
     return {**(param_grid or {}), "n_layers": DEPTHS}
 
 
+# The grid searched around each estimator of the registry's "search" suite.
+GRIDS = {
+    "greedy": None,
+    "autoencoder": None,
+    "autoencoder-classifier": None,
+    "greedy-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
+    "autoencoder-finetune": {"mode": ["finetune"]},
+    "autoencoder-classifier-finetune": {"mode": ["finetune"], "alpha": [0.0, 0.01]},
+    "rbm-frozen-finetune": {"mode": ["frozen", "finetune"]},
+    "rbm-classifier-every-mode": {
+        "mode": ["frozen", "finetune", "end_to_end"],
+        "persistent": [False, True],
+    },
+    "greedy-regressor-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
+    "autoencoder-regressor-finetune": {"mode": ["finetune"], "alpha": [0.0, 0.01]},
+    "rbm-regressor": {"mode": ["frozen", "finetune"]},
+}
+
+
 @pytest.mark.parametrize(
     "estimator, param_grid",
-    [
-        (GreedyLayerwiseClassifier(**FAST), None),
-        (StackedAutoencoder(**FAST), None),
-        (AutoencoderPretrainedClassifier(mode="frozen", **FAST), None),
-        (GreedyLayerwiseClassifier(**FAST), {"mode": ["frozen", "finetune", "end_to_end"]}),
-        (StackedAutoencoder(reconstruct="previous", **FAST), {"mode": ["finetune"]}),
-        (
-            AutoencoderPretrainedClassifier(mode="frozen", **FAST),
-            {"mode": ["finetune"], "alpha": [0.0, 0.01]},
-        ),
-        (StackedRBM(**RBM_FAST), {"mode": ["frozen", "finetune"]}),
-        (
-            RBMPretrainedClassifier(**RBM_FAST),
-            {"mode": ["frozen", "finetune", "end_to_end"], "persistent": [False, True]},
-        ),
-        (GreedyLayerwiseRegressor(**FAST), {"mode": ["frozen", "finetune", "end_to_end"]}),
-        (
-            AutoencoderPretrainedRegressor(mode="frozen", **FAST),
-            {"mode": ["finetune"], "alpha": [0.0, 0.01]},
-        ),
-        (RBMPretrainedRegressor(**RBM_FAST), {"mode": ["frozen", "finetune"]}),
-    ],
-    ids=[
-        "greedy",
-        "autoencoder",
-        "autoencoder-classifier",
-        "greedy-every-mode",
-        "autoencoder-finetune",
-        "autoencoder-classifier-finetune",
-        "rbm-frozen-finetune",
-        "rbm-classifier-every-mode",
-        "greedy-regressor-every-mode",
-        "autoencoder-regressor-finetune",
-        "rbm-regressor",
-    ],
+    [pytest.param(estimator, GRIDS[name], id=name) for name, estimator in instances("search")],
 )
 def test_the_results_are_grid_search_s(small_blobs, estimator, param_grid):
     X, y = small_blobs
@@ -113,7 +92,7 @@ def test_semi_supervised_fine_tuning_gives_grid_search_s_results(small_blobs):
     # unlabelled rows; each depth's fine-tuning borrows that depth's decoder.
     X, y = small_blobs
     y = np.where(np.arange(len(y)) % 3 == 0, y, -1)
-    estimator = AutoencoderPretrainedClassifier(**FAST)
+    estimator = AutoencoderPretrainedClassifier(**DEEP)
     assert estimator.mode == "finetune" and estimator.reconstruction_weight > 0
     ours = DepthSearchCV(estimator, cv=3).fit(X, y)
     theirs = GridSearchCV(estimator, _with_depths(None), cv=3).fit(X, y)
@@ -127,7 +106,7 @@ def test_semi_supervised_fine_tuning_gives_grid_search_s_results(small_blobs):
 def test_any_random_state_gives_grid_search_s_results(small_blobs, random_state):
     # A RandomState is copied by clone, so each fit of either search draws the same seed.
     X, y = small_blobs
-    estimator = GreedyLayerwiseClassifier(**{**FAST, "random_state": random_state})
+    estimator = GreedyLayerwiseClassifier(**{**DEEP, "random_state": random_state})
     grid = {"mode": ["frozen", "finetune"]}
     ours = DepthSearchCV(estimator, grid, cv=3).fit(X, y)
     theirs = GridSearchCV(estimator, _with_depths(grid), cv=3).fit(X, y)
@@ -145,8 +124,8 @@ def test_one_fit_per_fold_then_the_refit_of_the_best_depth(small_blobs, monkeypa
         return real(*args, **kwargs)
 
     monkeypatch.setattr(sklearn_greedy._stages, "train_stage", counting)
-    search = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), cv=3).fit(X, y)
-    assert len(stages) == 3 * FAST["n_layers"] + search.best_params_["n_layers"]
+    search = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), cv=3).fit(X, y)
+    assert len(stages) == 3 * DEEP["n_layers"] + search.best_params_["n_layers"]
 
 
 @pytest.mark.parametrize(
@@ -161,15 +140,15 @@ def test_one_fit_per_fold_then_the_refit_of_the_best_depth(small_blobs, monkeypa
 def test_any_scorer_and_train_scores(small_blobs, scoring, refit):
     X, y = small_blobs
     settings = dict(scoring=scoring, refit=refit, cv=3, return_train_score=True)
-    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), **settings).fit(X, y)
-    theirs = GridSearchCV(GreedyLayerwiseClassifier(**FAST), _with_depths(None), **settings)
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), **settings).fit(X, y)
+    theirs = GridSearchCV(GreedyLayerwiseClassifier(**DEEP), _with_depths(None), **settings)
     _assert_same_results(ours, theirs.fit(X, y))
     assert type(ours.scorer_) is type(theirs.scorer_)
 
 
 def test_roc_auc_on_two_classes():
     X, y = make_blobs(n_samples=90, centers=2, n_features=3, cluster_std=3.0, random_state=1)
-    estimator = AutoencoderPretrainedClassifier(mode="frozen", **FAST)
+    estimator = AutoencoderPretrainedClassifier(mode="frozen", **DEEP)
     ours = DepthSearchCV(estimator, scoring="roc_auc", cv=3).fit(X, y)
     theirs = GridSearchCV(estimator, _with_depths(None), scoring="roc_auc", cv=3).fit(X, y)
     _assert_same_results(ours, theirs)
@@ -183,9 +162,9 @@ def test_a_scoring_callable_sees_the_fitted_estimator_of_each_depth(small_blobs)
         seen.append((type(estimator), estimator.n_layers, estimator.n_layers_))
         return accuracy_score(y_test, estimator.predict(X_test))
 
-    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), scoring=scorer, cv=3).fit(X, y)
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring=scorer, cv=3).fit(X, y)
     theirs = GridSearchCV(
-        GreedyLayerwiseClassifier(**FAST), _with_depths(None), scoring=scorer, cv=3
+        GreedyLayerwiseClassifier(**DEEP), _with_depths(None), scoring=scorer, cv=3
     ).fit(X, y)
     _assert_same_results(ours, theirs)
     assert seen[: 3 * len(DEPTHS)] == [(GreedyLayerwiseClassifier, d, d) for d in DEPTHS] * 3
@@ -193,7 +172,7 @@ def test_a_scoring_callable_sees_the_fitted_estimator_of_each_depth(small_blobs)
 
 def test_a_grid_may_list_the_depths_and_cut_hidden_units(small_blobs):
     X, y = small_blobs
-    estimator = GreedyLayerwiseClassifier(**{**FAST, "hidden_units": (6, 4, 5)})
+    estimator = GreedyLayerwiseClassifier(**{**DEEP, "hidden_units": (6, 4, 5)})
     ours = DepthSearchCV(estimator, {"n_layers": [1, 3]}, cv=3).fit(X, y)
     theirs = GridSearchCV(
         estimator,
@@ -212,7 +191,7 @@ def test_a_grid_may_list_the_depths_and_cut_hidden_units(small_blobs):
 
 def test_it_delegates_to_the_best_estimator(small_blobs):
     X, y = small_blobs
-    search = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), cv=3).fit(X, y)
+    search = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), cv=3).fit(X, y)
     best = search.best_estimator_
     assert_array_equal(search.predict(X), best.predict(X))
     assert_array_equal(search.predict_proba(X), best.predict_proba(X))
@@ -220,10 +199,10 @@ def test_it_delegates_to_the_best_estimator(small_blobs):
     assert_array_equal(search.classes_, best.classes_)
     assert search.n_features_in_ == 4
     assert search.refit_time_ > 0
-    autoencoder = DepthSearchCV(StackedAutoencoder(**FAST), cv=3).fit(X)
+    autoencoder = DepthSearchCV(StackedAutoencoder(**DEEP), cv=3).fit(X)
     assert_array_equal(autoencoder.transform(X), autoencoder.best_estimator_.transform(X))
     assert autoencoder.score(X) == autoencoder.best_estimator_.score(X)
-    unrefitted = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), refit=False, cv=3).fit(X, y)
+    unrefitted = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), refit=False, cv=3).fit(X, y)
     assert not hasattr(unrefitted, "best_estimator_")
     with pytest.raises(AttributeError, match="has no attribute 'predict'"):
         unrefitted.predict(X)
@@ -235,8 +214,8 @@ def test_parallel_folds_and_refit_give_the_same_search(small_blobs):
     X, y = small_blobs
     grid = {"mode": ["frozen", "finetune"]}
     for estimator in (
-        GreedyLayerwiseClassifier(**FAST),
-        AutoencoderPretrainedClassifier(mode="frozen", **FAST),
+        GreedyLayerwiseClassifier(**DEEP),
+        AutoencoderPretrainedClassifier(mode="frozen", **DEEP),
     ):
         serial = DepthSearchCV(estimator, {"mode": ["finetune"]}, cv=3).fit(X, y)
         parallel = DepthSearchCV(estimator, {"mode": ["finetune"]}, cv=3, n_jobs=2).fit(X, y)
@@ -245,8 +224,8 @@ def test_parallel_folds_and_refit_give_the_same_search(small_blobs):
         assert_array_equal(
             parallel.best_estimator_.predict_proba(X), serial.best_estimator_.predict_proba(X)
         )
-    theirs = GridSearchCV(GreedyLayerwiseClassifier(**FAST), _with_depths(grid), cv=3).fit(X, y)
-    ours = DepthSearchCV(GreedyLayerwiseClassifier(**FAST), grid, cv=3, n_jobs=2).fit(X, y)
+    theirs = GridSearchCV(GreedyLayerwiseClassifier(**DEEP), _with_depths(grid), cv=3).fit(X, y)
+    ours = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), grid, cv=3, n_jobs=2).fit(X, y)
     _assert_same_results(ours, theirs)
 
 
@@ -265,7 +244,7 @@ def test_a_fit_failing_at_depth_2_scores_error_score_there_as_in_grid_search(
         return real(runner, stage)
 
     monkeypatch.setattr(sklearn_greedy._stages.StageRunner, "run", failing_at_depth_2)
-    estimator = GreedyLayerwiseClassifier(**{**FAST, "mode": mode})
+    estimator = GreedyLayerwiseClassifier(**{**DEEP, "mode": mode})
     with pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 9"):
         ours = DepthSearchCV(estimator, cv=3).fit(X, y)
     with pytest.warns(FitFailedWarning, match="6 fits failed out of a total of 9"):
@@ -282,17 +261,17 @@ def test_bad_estimators_and_grids_are_named(small_blobs):
     with pytest.raises(InvalidParameterError, match="'estimator' parameter of DepthSearchCV"):
         DepthSearchCV(LogisticRegression()).fit(X, y)
     with pytest.raises(ValueError, match="n_layers in param_grid must be positive ints"):
-        DepthSearchCV(GreedyLayerwiseClassifier(**FAST), {"n_layers": [0, 2]}).fit(X, y)
+        DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), {"n_layers": [0, 2]}).fit(X, y)
     with pytest.raises(TypeError, match="Parameter grid for parameter 'mode' needs to be"):
-        DepthSearchCV(GreedyLayerwiseClassifier(**FAST), {"mode": "frozen"}).fit(X, y)
+        DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), {"mode": "frozen"}).fit(X, y)
     with pytest.raises(NotFittedError):
-        DepthSearchCV(GreedyLayerwiseClassifier(**FAST)).predict(X)
+        DepthSearchCV(GreedyLayerwiseClassifier(**DEEP)).predict(X)
 
 
 def test_verbose_reports_the_fits(small_blobs, capsys):
     X, y = small_blobs
     grid = {"mode": ["frozen", "end_to_end"]}
-    DepthSearchCV(GreedyLayerwiseClassifier(**FAST), grid, cv=KFold(2), verbose=3).fit(X, y)
+    DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), grid, cv=KFold(2), verbose=3).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Fitting 2 folds for each of 6 candidates, totalling 8 fits"
     assert any(
@@ -302,7 +281,7 @@ def test_verbose_reports_the_fits(small_blobs, capsys):
 
 def test_the_search_is_left_as_given(small_blobs):
     X, y = small_blobs
-    estimator = GreedyLayerwiseClassifier(**FAST)
+    estimator = GreedyLayerwiseClassifier(**DEEP)
     grid = {"mode": ["frozen"]}
     search = DepthSearchCV(estimator, grid, cv=3)
     before = clone(search).get_params()
@@ -315,12 +294,12 @@ def test_the_search_is_left_as_given(small_blobs):
 def test_regressors_are_searched_by_r2_on_unstratified_folds(small_blobs):
     X, y = small_blobs
     y = y + 0.1 * X[:, 0]  # values, not classes
-    ours = DepthSearchCV(GreedyLayerwiseRegressor(**FAST), scoring="r2", cv=3).fit(X, y)
+    ours = DepthSearchCV(GreedyLayerwiseRegressor(**DEEP), scoring="r2", cv=3).fit(X, y)
     theirs = GridSearchCV(
-        GreedyLayerwiseRegressor(**FAST), _with_depths(None), scoring="r2", cv=3
+        GreedyLayerwiseRegressor(**DEEP), _with_depths(None), scoring="r2", cv=3
     ).fit(X, y)
     _assert_same_results(ours, theirs)
     # The default scoring is the regressor's score: R² too.
-    default = DepthSearchCV(GreedyLayerwiseRegressor(**FAST), cv=3).fit(X, y)
+    default = DepthSearchCV(GreedyLayerwiseRegressor(**DEEP), cv=3).fit(X, y)
     assert_array_equal(default.cv_results_["mean_test_score"], ours.cv_results_["mean_test_score"])
     assert ours.best_estimator_.predict(X).shape == y.shape

@@ -6,58 +6,21 @@ import types
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _registry import capabilities, instances
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import get_tags
 
 from sklearn_greedy import (
-    AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
-    RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
-    StackedAutoencoder,
-    StackedRBM,
 )
 from sklearn_greedy._forward import hidden_outputs, mean_squared_difference, network_outputs
 from sklearn_greedy._scaling import Scaling
 
-FAST = dict(n_layers=2, hidden_units=5, epochs=3, batch_size=16, random_state=0)
-ES = dict(early_stopping=True, validation_fraction=0.2, n_iter_no_change=2)
-# Every estimator, and every loop a sparse X reaches: the supervised, autoencoder
-# and RBM stages, fine-tuning, the semi-supervised fine-tuning (unlabelled rows in
-# the classifiers' y), denoising, and the held-out rows of early stopping.
-ESTIMATORS = {
-    "greedy": GreedyLayerwiseClassifier(**FAST),
-    "greedy-finetune-es": GreedyLayerwiseClassifier(mode="finetune", **FAST, **ES),
-    "greedy-end-to-end": GreedyLayerwiseClassifier(mode="end_to_end", **FAST),
-    "autoencoder": StackedAutoencoder(**FAST),
-    "autoencoder-previous-finetune-es": StackedAutoencoder(
-        reconstruct="previous", mode="finetune", **FAST, **ES
-    ),
-    "autoencoder-classifier-es": AutoencoderPretrainedClassifier(staged_heads=True, **FAST, **ES),
-    "rbm-pcd": StackedRBM(persistent=True, **FAST),
-    "rbm-gaussian-finetune-es": StackedRBM(
-        visible_units="gaussian", mode="finetune", **FAST, **ES
-    ),
-    "rbm-classifier": RBMPretrainedClassifier(staged_heads=True, **FAST),
-    "greedy-regressor-finetune-es": GreedyLayerwiseRegressor(mode="finetune", **FAST, **ES),
-    "autoencoder-regressor": AutoencoderPretrainedRegressor(staged_heads=True, **FAST),
-    # A ridge penalty that keeps its least-squares head well conditioned: the
-    # equality of fits is up to rounding, which an ill-conditioned head amplifies.
-    "rbm-regressor": RBMPretrainedRegressor(mode="frozen", alpha=1.0, staged_heads=True, **FAST),
-    "greedy-multilabel": GreedyLayerwiseClassifier(**FAST),
-}
-SEMI_SUPERVISED = (
-    AutoencoderPretrainedClassifier,
-    RBMPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
-    RBMPretrainedRegressor,
-)
-REGRESSORS = (GreedyLayerwiseRegressor, AutoencoderPretrainedRegressor, RBMPretrainedRegressor)
+# The registry's "sparse" suite: every loop a sparse X reaches.
+ESTIMATORS = dict(instances("sparse"))
 FORMATS = {"csr": sp.csr_matrix, "csc": sp.csc_matrix, "csr_array": sp.csr_array}
 
 
@@ -76,18 +39,20 @@ def _labels(estimator, y, name=""):
     labelled for the estimators pretrained on every row."""
     if name.endswith("multilabel"):
         return np.column_stack([y == 0, y != 1]).astype(int)
-    if isinstance(estimator, REGRESSORS):
+    tags = capabilities(estimator)
+    if "regressor" in tags:
         y = y * 2.0 + 1.0
-    if isinstance(estimator, SEMI_SUPERVISED):
-        unlabelled = np.nan if isinstance(estimator, REGRESSORS) else -1
+    if "semi_supervised" in tags:
+        unlabelled = np.nan if "regressor" in tags else -1
         return np.where(np.arange(len(y)) % 3 == 0, y, unlabelled)
     return y
 
 
 def _methods(estimator):
-    if is_regressor(estimator):
+    tags = capabilities(estimator)
+    if "regressor" in tags:
         return ["predict", "score", "staged_predict", "staged_score"]
-    if is_classifier(estimator):
+    if "classifier" in tags:
         return [
             "predict",
             "predict_proba",
@@ -97,14 +62,14 @@ def _methods(estimator):
             "staged_predict_proba",
             "staged_score",
         ]
-    if isinstance(estimator, StackedRBM):
+    if "rbm" in tags:
         return ["transform", "score", "score_samples", "staged_transform"]
     return ["transform", "score", "staged_score"]
 
 
 def _call(estimator, method, X, y):
     needs_y = method in ("score", "staged_score") and (
-        is_classifier(estimator) or is_regressor(estimator)
+        {"classifier", "regressor"} & capabilities(estimator)
     )
     result = getattr(estimator, method)(X, y) if needs_y else getattr(estimator, method)(X)
     return list(result) if isinstance(result, types.GeneratorType) else result
@@ -134,7 +99,7 @@ def test_sparse_predictions_equal_dense(name, fmt):
         on_dense = _call(estimator, method, X, y)
         for sparse_format in FORMATS.values():
             on_sparse = _call(estimator, method, sparse_format(X), y)
-            if method.endswith("predict") and is_classifier(estimator):
+            if method.endswith("predict") and "classifier" in capabilities(estimator):
                 assert_array_equal(on_sparse, on_dense, err_msg=method)
             else:
                 assert_allclose(on_sparse, on_dense, rtol=1e-10, atol=1e-12, err_msg=method)
@@ -151,12 +116,7 @@ def test_sparse_fit_equals_dense_fit(name):
     """
     estimator = ESTIMATORS[name]
     X, y = _data()
-    autoencoders = (
-        StackedAutoencoder,
-        AutoencoderPretrainedClassifier,
-        AutoencoderPretrainedRegressor,
-    )
-    if isinstance(estimator, autoencoders):
+    if "autoencoder" in capabilities(estimator):
         X, y = np.vstack([X, -X]), np.concatenate([y, y])
         estimator = clone(estimator).set_params(early_stopping=False)
     y = _labels(estimator, y, name)
@@ -216,7 +176,9 @@ def test_fit_never_makes_X_dense(name, no_dense_conversion):
     # The predict-like methods other than StackedRBM.score_samples (which flips
     # every feature of a chunk of rows) never make it dense either.
     for method in _available(estimator):
-        if method not in ("score_samples", "score") or not isinstance(estimator, StackedRBM):
+        if method not in ("score_samples", "score") or not {"rbm", "stack"} <= capabilities(
+            estimator
+        ):
             _call(estimator, method, sp.csr_matrix(X), y)
 
 

@@ -5,23 +5,17 @@ import warnings
 
 import numpy as np
 import pytest
+from _registry import GROWN, GROWN_RBM, param_list
 from numpy.testing import assert_array_equal
 
 import sklearn_greedy._stages
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
-    AutoencoderPretrainedRegressor,
     GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
-    RBMPretrainedRegressor,
     StackedAutoencoder,
     StackedRBM,
 )
-
-FAST = dict(hidden_units=6, epochs=4, random_state=5)
-# Gaussian visible units: the blobs are not in [0, 1].
-RBM_FAST = dict(visible_units="gaussian", batch_size=16, **FAST)
 
 
 def _staged_output(estimator, X, depth):
@@ -62,37 +56,7 @@ def _final_output(estimator, X):
     ]
 
 
-@pytest.mark.parametrize(
-    "estimator",
-    [
-        GreedyLayerwiseClassifier(**FAST),
-        GreedyLayerwiseClassifier(hidden_units=(5, 7, 4, 6), epochs=4, random_state=5),
-        StackedAutoencoder(**FAST),
-        StackedAutoencoder(reconstruct="previous", masking_noise=0.2, **FAST),
-        AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
-        GreedyLayerwiseClassifier(early_stopping=True, **FAST),
-        StackedRBM(**RBM_FAST),
-        StackedRBM(persistent=True, cd_steps=2, early_stopping=True, **RBM_FAST),
-        RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
-        GreedyLayerwiseRegressor(**FAST),
-        AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
-        RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
-    ],
-    ids=[
-        "greedy",
-        "greedy-widths",
-        "autoencoder",
-        "autoencoder-previous",
-        "autoencoder-classifier",
-        "greedy-early-stopping",
-        "rbm",
-        "rbm-persistent-early-stopping",
-        "rbm-classifier",
-        "greedy-regressor",
-        "autoencoder-regressor",
-        "rbm-regressor",
-    ],
-)
+@pytest.mark.parametrize("estimator", param_list("prefix"))
 @pytest.mark.parametrize("depth", [1, 2])
 def test_a_shallow_fit_is_the_first_stages_of_a_deeper_one(small_blobs, estimator, depth):
     # Seeds come from each stage's kind and depth, so nothing a deeper fit trains
@@ -117,18 +81,18 @@ def test_a_shallow_fit_is_the_first_stages_of_a_deeper_one(small_blobs, estimato
 def test_the_classifier_without_staged_heads_has_the_head_of_a_staged_fit(small_blobs):
     X, y = small_blobs
     staged = AutoencoderPretrainedClassifier(
-        mode="frozen", n_layers=3, staged_heads=True, **FAST
+        mode="frozen", n_layers=3, staged_heads=True, **GROWN
     ).fit(X, y)
-    plain = AutoencoderPretrainedClassifier(mode="frozen", n_layers=2, **FAST).fit(X, y)
+    plain = AutoencoderPretrainedClassifier(mode="frozen", n_layers=2, **GROWN).fit(X, y)
     assert_array_equal(list(staged.staged_predict_proba(X))[1], plain.predict_proba(X))
 
 
 def test_the_classifier_autoencoder_is_the_stacked_autoencoder_fit(small_blobs):
     X, y = small_blobs
-    clf = AutoencoderPretrainedClassifier(mode="frozen", n_layers=3, **FAST).fit(X, y)
+    clf = AutoencoderPretrainedClassifier(mode="frozen", n_layers=3, **GROWN).fit(X, y)
     # The classifier's autoencoder is denoising by default; the transformer is not.
     noise = {"masking_noise": clf.masking_noise, "gaussian_noise": clf.gaussian_noise}
-    alone = StackedAutoencoder(n_layers=3, **noise, **FAST).fit(X)
+    alone = StackedAutoencoder(n_layers=3, **noise, **GROWN).fit(X)
     assert_array_equal(clf.autoencoder_.transform(X), alone.transform(X))
     assert [r["kind"] for r in clf.autoencoder_.history_] == ["autoencoder"] * 3
 
@@ -137,8 +101,8 @@ def test_the_classifier_rbms_are_the_stacked_rbm_fit_on_every_row(small_blobs):
     X, y = small_blobs
     # A third of the rows unlabelled: they pretrain the RBMs all the same.
     y_partial = np.where(np.arange(len(y)) % 3 == 0, -1, y)
-    clf = RBMPretrainedClassifier(n_layers=3, **RBM_FAST).fit(X, y_partial)
-    alone = StackedRBM(n_layers=3, **RBM_FAST).fit(X)
+    clf = RBMPretrainedClassifier(n_layers=3, **GROWN_RBM).fit(X, y_partial)
+    alone = StackedRBM(n_layers=3, **GROWN_RBM).fit(X)
     assert isinstance(clf.rbm_, StackedRBM)
     assert_array_equal(clf.rbm_.transform(X), alone.transform(X))
     assert_array_equal(clf.rbm_.score_samples(X), alone.score_samples(X))
@@ -147,20 +111,7 @@ def test_the_classifier_rbms_are_the_stacked_rbm_fit_on_every_row(small_blobs):
     assert clf.n_unlabelled_ == np.count_nonzero(y_partial == -1)
 
 
-@pytest.mark.parametrize(
-    "estimator",
-    [
-        GreedyLayerwiseClassifier(**FAST),
-        StackedAutoencoder(**FAST),
-        AutoencoderPretrainedClassifier(mode="frozen", staged_heads=True, **FAST),
-        StackedRBM(**RBM_FAST),
-        RBMPretrainedClassifier(mode="frozen", staged_heads=True, **RBM_FAST),
-        GreedyLayerwiseRegressor(**FAST),
-        AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **FAST),
-        RBMPretrainedRegressor(mode="frozen", staged_heads=True, **RBM_FAST),
-    ],
-    ids=lambda est: type(est).__name__,
-)
+@pytest.mark.parametrize("estimator", param_list("warm_start"))
 def test_warm_start_grows_into_the_same_network_as_a_fresh_fit(small_blobs, estimator):
     X, y = small_blobs
     warm = estimator.set_params(n_layers=2, warm_start=True).fit(X, y)
@@ -202,20 +153,20 @@ def test_warm_start_of_the_classifier_uses_the_new_settings(small_blobs, monkeyp
 def test_history_keeps_the_validation_curve_with_early_stopping(small_blobs):
     X, y = small_blobs
     for estimator in (
-        GreedyLayerwiseClassifier(early_stopping=True, n_layers=2, **FAST),
-        StackedAutoencoder(early_stopping=True, n_layers=2, **FAST),
+        GreedyLayerwiseClassifier(early_stopping=True, n_layers=2, **GROWN),
+        StackedAutoencoder(early_stopping=True, n_layers=2, **GROWN),
     ):
         estimator.fit(X, y)
         for record in estimator.history_:
             assert len(record["validation_score"]) == record["epochs"] == len(record["loss"])
             assert np.all(np.isfinite(record["validation_score"]))
-    for record in GreedyLayerwiseClassifier(n_layers=2, **FAST).fit(X, y).history_:
+    for record in GreedyLayerwiseClassifier(n_layers=2, **GROWN).fit(X, y).history_:
         assert record["validation_score"] == []
 
 
 def test_history_scores_have_the_sign_of_score(small_blobs):
     X, _ = small_blobs
-    sae = StackedAutoencoder(n_layers=2, **FAST).fit(X)
+    sae = StackedAutoencoder(n_layers=2, **GROWN).fit(X)
     scores = [record["score"] for record in sae.history_]
     assert all(score < 0 for score in scores)
     assert scores[-1] == pytest.approx(sae.score(X), rel=1e-4)
@@ -241,12 +192,12 @@ def test_one_class_besides_unlabelled_rows_says_what_minus_one_means(small_blobs
     X, _ = small_blobs
     y = np.where(np.arange(len(X)) % 2 == 0, 1, -1)
     with pytest.raises(ValueError, match="only one class: 1. Rows labelled -1 are unlabelled"):
-        AutoencoderPretrainedClassifier(mode="frozen", **FAST).fit(X, y)
+        AutoencoderPretrainedClassifier(mode="frozen", **GROWN).fit(X, y)
 
 
 @pytest.mark.parametrize(
     "estimator",
-    [GreedyLayerwiseClassifier(**FAST), AutoencoderPretrainedClassifier(mode="frozen", **FAST)],
+    [GreedyLayerwiseClassifier(**GROWN), AutoencoderPretrainedClassifier(mode="frozen", **GROWN)],
     ids=lambda est: type(est).__name__,
 )
 def test_the_warm_start_warning_points_at_the_caller(small_blobs, estimator):
