@@ -79,15 +79,6 @@ class FitData:
     def n_unlabelled(self):
         return 0 if self.labelled is None else int(np.count_nonzero(~self.labelled))
 
-    def without_targets(self):
-        """The same rows, as a stack pretrained on every row sees them."""
-        return FitData(
-            self.X,
-            sample_weight=self.sample_weight,
-            validation_fraction=self.validation_fraction,
-            split_seed=self.split_seed,
-        )
-
     def _split(self, x, target, weight, name, stratify):
         """Hold out ``validation_fraction`` of the rows, if early stopping; the
         held-out rows keep their weights, which weigh their score. ``name`` tells

@@ -7,9 +7,6 @@ callbacks run on every new record. `ProgressLog` is the callback of
 ``verbose``: the lines a fit prints.
 """
 
-# The kinds of the unsupervised stages, whose score is a reconstruction's.
-STACK_KINDS = ("autoencoder", "rbm")
-
 
 class History(list):
     """The records of a fit's stages, in order; a list of dicts.
