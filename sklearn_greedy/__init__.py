@@ -5,6 +5,7 @@ from ._autoencoder import (
     AutoencoderPretrainedRegressor,
     StackedAutoencoder,
 )
+from ._conv import GreedyConvClassifier
 from ._rbm import RBMPretrainedClassifier, RBMPretrainedRegressor, StackedRBM
 from ._search import DepthSearchCV
 from ._supervised import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
@@ -15,6 +16,7 @@ __all__ = [
     "AutoencoderPretrainedClassifier",
     "AutoencoderPretrainedRegressor",
     "DepthSearchCV",
+    "GreedyConvClassifier",
     "GreedyLayerwiseClassifier",
     "GreedyLayerwiseRegressor",
     "RBMPretrainedClassifier",

@@ -209,6 +209,11 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _check_hyperparameters(self):
         """Checks `_parameter_constraints` cannot express; returns the widths."""
+        self._check_keras_names()
+        return self._widths()
+
+    def _check_keras_names(self):
+        """Raise unless ``activation`` and ``kernel_initializer`` name Keras's."""
         if not _is_keras_name("activations", self.activation):
             raise ValueError(
                 f"activation={self.activation!r} is not a Keras activation name "
@@ -219,6 +224,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
                 f"kernel_initializer={self.kernel_initializer!r} is not a Keras "
                 "initializer name (e.g. 'he_uniform', 'glorot_uniform')."
             )
+
+    def _widths(self):
+        """The width of every hidden layer, from ``hidden_units``."""
         if isinstance(self.hidden_units, numbers.Integral):
             return (int(self.hidden_units),) * self.n_layers
         widths = tuple(self.hidden_units)

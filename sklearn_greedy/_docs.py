@@ -229,6 +229,76 @@ PARAMETERS = _table(
     ),
 )
 
+# -- Convolutional networks: blocks, auxiliary heads, their own defaults ------------------
+
+_CONV = _table(
+    PARAMETERS["n_layers"].but(text="Number of convolutional blocks of the final network."),
+    Entry(
+        "filters",
+        "int or sequence of int",
+        "Output channels of every block, or one number per block.",
+        32,
+    ),
+    Entry(
+        "kernel_size",
+        "int or sequence of int",
+        """
+        Window of every block's convolution along each spatial axis (square for
+        images), or one per block.
+        """,
+        3,
+    ),
+    Entry(
+        "strides",
+        "int or sequence of int",
+        """
+        Step of every block's window along each spatial axis, or one per block: 2
+        halves the resolution at each block (padding is ``"same"``).
+        """,
+        2,
+    ),
+    Entry(
+        "input_shape",
+        "tuple of int",
+        """
+        Shape of one row, channels last: ``(length, channels)`` for 1-D signals,
+        ``(height, width, channels)`` for images. Needed when X comes as flat rows
+        of images (``(8, 8, 1)`` for scikit-learn's digits); ``None`` takes the
+        shape of X's rows, flat rows being 1-D signals of one channel.
+        """,
+        None,
+    ),
+    Entry(
+        "aux_depth",
+        "int",
+        """
+        Layers of each block's auxiliary head: ``aux_depth - 1`` convolutions of
+        the block's width (kernel 3, stride 1), then the pooled linear output;
+        1 is the linear head.
+        """,
+        1,
+    ),
+    Entry(
+        "aux_pool_size",
+        "int",
+        """
+        Bins per spatial axis of the adaptive average pooling before each head's
+        linear output; 1 is global average pooling.
+        """,
+        4,
+    ),
+    PARAMETERS["epochs"].but(default=30),
+    PARAMETERS["batch_size"].but(default=64),
+    PARAMETERS["learning_rate"].but(default=0.003),
+    PARAMETERS["kernel_initializer"].but(
+        text="""
+        Keras initializer of the convolutions' kernels. The heads' linear outputs
+        use ``"glorot_uniform"``, Keras's default.
+        """
+    ),
+    PARAMETERS["activation"].but(text="Keras activation of the convolutions."),
+)
+
 # -- Regression: the penalty and early stopping in terms of the standardized targets ----
 
 _REGRESSOR_ALPHA = PARAMETERS["alpha"].but(
@@ -626,6 +696,14 @@ def _supervised_sample_weight(mlp):
 
 _IGNORED_Y = Entry("y", "None", "Ignored.")
 _LABELS = "array-like of shape (n_samples,) or (n_samples, n_labels)"
+_CLASS_LABELS = Entry(
+    "y",
+    _LABELS,
+    """
+    Class labels: integers, strings, or any two or more values; or a
+    multilabel indicator matrix of 0 and 1, one column per label.
+    """,
+)
 _TARGETS = "array-like of shape (n_samples,) or (n_samples, n_outputs)"
 _PARTIAL_LABELS = Entry(
     "y",
@@ -676,14 +754,24 @@ ESTIMATORS = {
         _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
         _table(
             _fit_X("Training data."),
+            _CLASS_LABELS,
+            _supervised_sample_weight("MLPClassifier"),
+        ),
+    ),
+    "GreedyConvClassifier": EstimatorDocs(
+        _merged(PARAMETERS, _CONV),
+        _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
+        _table(
             Entry(
-                "y",
-                _LABELS,
+                "X",
+                "array-like of shape (n_samples, n_features) or (n_samples, *input_shape)",
                 """
-                Class labels: integers, strings, or any two or more values; or a
-                multilabel indicator matrix of 0 and 1, one column per label.
+                Training data: flat rows of ``prod(input_shape)`` values, or signals
+                ``(n_samples, length[, channels])`` or images ``(n_samples, height,
+                width, channels)``. Sparse matrices are not supported.
                 """,
             ),
+            _CLASS_LABELS,
             _supervised_sample_weight("MLPClassifier"),
         ),
     ),

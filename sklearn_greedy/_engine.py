@@ -33,7 +33,7 @@ import scipy.sparse as sp
 # Keras has no compiled whole-fit loop, gradient tape or stateless shuffle of its
 # own on the TensorFlow backend; those pieces come from TensorFlow directly. Both
 # are imported by the first function that needs them, not with this module.
-from ._layers import BLOCKS, Dense, block_of, blocks_of
+from ._layers import BLOCKS, Dense, block_of, blocks_of, input_rank
 from ._quiet_tensorflow import keras_and_tensorflow
 
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
@@ -114,7 +114,11 @@ def hidden_features(layers, x, activation, dtype=_FLOAT):
 def dense_forward(layers, x, activation, dtype=_FLOAT):
     """Like `hidden_features`, but the last layer is linear (logits or a reconstruction)."""
     h = hidden_features(layers[:-1], x, activation, dtype)
-    kernel, bias = layers[-1]
+    last = block_of(layers[-1])
+    if last.kind != Dense.kind:
+        keras, _ = keras_and_tensorflow()
+        return keras.ops.convert_to_numpy(last.keras_forward(h, keras, dtype))
+    kernel, bias = last
     return h @ kernel.astype(h.dtype) + bias.astype(h.dtype)
 
 
@@ -124,14 +128,20 @@ def initial_layer(n_in, n_out, initializer, seed):
     ``initializer`` is a Keras initializer's name, or its config as a dict (such
     as ``{"class_name": "RandomNormal", "config": {"stddev": 0.01}}``).
     """
+    return Dense(*initial_weights((n_in, n_out), initializer, seed))
+
+
+def initial_weights(shape, initializer, seed):
+    """A new kernel of ``shape`` from a Keras initializer (as `initial_layer`'s),
+    and a zero bias of its last axis's width."""
     keras, _ = keras_and_tensorflow()
     init = keras.initializers.get(initializer)
     config = init.get_config()
     if "seed" in config:
         config["seed"] = int(seed)
         init = init.__class__.from_config(config)
-    kernel = keras.ops.convert_to_numpy(init(shape=(n_in, n_out), dtype=_FLOAT))
-    return Dense(np.asarray(kernel, dtype=np.float32), np.zeros(n_out, dtype=np.float32))
+    kernel = keras.ops.convert_to_numpy(init(shape=tuple(shape), dtype=_FLOAT))
+    return np.asarray(kernel, dtype=np.float32), np.zeros(shape[-1], dtype=np.float32)
 
 
 def train_stage(
@@ -466,11 +476,12 @@ def _loop_tensor(values, dtype=_FLOAT):
     )
 
 
-def _matrix_spec(sparse):
-    """The loop's input spec of a float matrix: dense, or `_loop_tensor`'s CSR arrays."""
+def _matrix_spec(sparse, rank=2):
+    """The loop's input spec of a float matrix: dense, or `_loop_tensor`'s CSR arrays;
+    a dense array of features of another ``rank`` (a convolution's)."""
     _, tf = keras_and_tensorflow()
     if not sparse:
-        return tf.TensorSpec([None, None], _FLOAT)
+        return tf.TensorSpec([None] * rank, _FLOAT)
     return (
         tf.TensorSpec([None], "int64"),
         tf.TensorSpec([None], "int64"),
@@ -708,7 +719,11 @@ def _compiled_loop(
     target_spec = (
         tf.TensorSpec([None], "int32") if loss == "softmax" else _matrix_spec(sparse_target)
     )
-    data_spec = (_matrix_spec(sparse_x), target_spec, tf.TensorSpec([None], _FLOAT))
+    data_spec = (
+        _matrix_spec(sparse_x, input_rank(kinds[0])),
+        target_spec,
+        tf.TensorSpec([None], _FLOAT),
+    )
     return _whole_stage_loop(
         _weight_specs(kinds),
         data_spec,

@@ -27,6 +27,7 @@ from ._engine import (
     TrainingConfig,
     dense_forward,
     initial_layer,
+    initial_weights,
     train_rbm,
     train_semi_supervised,
     train_stage,
@@ -327,6 +328,11 @@ class StageRunner:
         ``initializer`` (a Keras initializer's name or config) with the seed of
         ``purpose`` in the stage; Keras's Dense default unless told."""
         return initial_layer(n_in, n_out, initializer, self.seed_for(kind, depth, purpose))
+
+    def new_weights(self, shape, kind, depth, purpose, initializer=OUTPUT_INITIALIZER):
+        """A new kernel of any ``shape`` (a convolution's) and a zero bias, drawn
+        as `new_layer` draws a dense one."""
+        return initial_weights(shape, initializer, self.seed_for(kind, depth, purpose))
 
     def _next_stage(self, kind, depth):
         """Check that stage ``(kind, depth)`` is the next planned one; its number."""

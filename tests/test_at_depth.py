@@ -4,7 +4,7 @@ import pickle
 
 import numpy as np
 import pytest
-from _registry import DEEP, capabilities, param_list
+from _registry import DEEP, capabilities, param_list, shallower
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -18,7 +18,7 @@ from sklearn_greedy import (
 FINETUNED = [
     param
     for param in param_list("at_depth")
-    if param.id not in ("greedy-widths", "autoencoder-previous")
+    if param.id not in ("greedy-widths", "autoencoder-previous", "conv-widths")
 ]
 
 
@@ -61,10 +61,7 @@ def deep(request, small_blobs):
 def test_in_frozen_mode_it_is_the_fit_of_that_depth_bit_for_bit(deep, small_blobs, depth):
     X, y = small_blobs
     cut = deep.at_depth(depth)
-    fresh = clone(deep).set_params(n_layers=depth)
-    if not isinstance(deep.hidden_units, int):
-        fresh.set_params(hidden_units=deep.hidden_units[:depth])
-    _assert_same_fit(cut, fresh.fit(X, y), X)
+    _assert_same_fit(cut, shallower(deep, depth).fit(X, y), X)
 
 
 @pytest.mark.parametrize("estimator", FINETUNED)
@@ -72,10 +69,10 @@ def test_in_finetune_mode_it_is_the_greedy_network_before_fine_tuning(estimator,
     X, y = small_blobs
     deep = clone(estimator).set_params(mode="finetune").fit(X, y)
     cut = deep.at_depth(2)
-    _assert_same_fit(cut, clone(estimator).set_params(n_layers=2).fit(X, y), X)
+    _assert_same_fit(cut, shallower(estimator, 2).fit(X, y), X)
     # What DepthSearchCV does with it: fine-tuned, it is the "finetune" fit of depth 2.
     tuned = cut.set_params(mode="finetune")._fine_tune(X, y)
-    _assert_same_fit(tuned, clone(estimator).set_params(n_layers=2, mode="finetune").fit(X, y), X)
+    _assert_same_fit(tuned, shallower(estimator, 2).set_params(mode="finetune").fit(X, y), X)
 
 
 def test_it_is_usable_wherever_a_fitted_estimator_is(deep, small_blobs):

@@ -64,6 +64,7 @@ GRIDS = {
     "greedy-regressor-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
     "autoencoder-regressor-finetune": {"mode": ["finetune"], "alpha": [0.0, 0.01]},
     "rbm-regressor": {"mode": ["frozen", "finetune"]},
+    "conv-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
 }
 
 

@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from _registry import GROWN, GROWN_RBM, param_list
+from _registry import GROWN, GROWN_RBM, param_list, shallower
 from numpy.testing import assert_array_equal
 
 import sklearn_greedy._stages
@@ -63,9 +63,7 @@ def test_a_shallow_fit_is_the_first_stages_of_a_deeper_one(small_blobs, estimato
     # after depth k can change what it trained up to depth k.
     X, y = small_blobs
     deep = estimator.set_params(n_layers=4)
-    shallow = type(deep)(**{**deep.get_params(), "n_layers": depth})
-    if isinstance(deep.hidden_units, tuple):
-        shallow.set_params(hidden_units=deep.hidden_units[:depth])
+    shallow = shallower(deep, depth)
     deep.fit(X, y)
     shallow.fit(X, y)
     staged, final = _staged_output(deep, X, depth), _final_output(shallow, X)
