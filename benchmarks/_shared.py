@@ -15,7 +15,8 @@ import platform
 
 import numpy as np
 import sklearn
-from sklearn.datasets import make_blobs
+from sklearn.datasets import load_digits, make_blobs
+from sklearn.model_selection import train_test_split
 
 import sklearn_greedy
 
@@ -118,6 +119,37 @@ def tutorial_data():
     """
     X, y = tutorial_samples()
     return X[:500], X[500:], y[:500], y[500:]
+
+
+# -- the image and signal data sets -------------------------------------------------
+
+
+def digits_split(seed):
+    """scikit-learn's 8x8 digits, raw pixels, a stratified 70/30 split drawn by ``seed``.
+
+    Returns ``X_train, X_test, y_train, y_test``.
+    """
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
+
+
+def mnist1d_split(seed=None, num_samples=None):
+    """MNIST-1D (Greydanus, 2020), generated offline by the ``mnist1d`` package: 4000
+    training and 1000 test rows of 40 values at its defaults.
+
+    ``seed`` is the generator's (``None``: the package's default, one fixed data set);
+    ``num_samples`` the rows of both splits together (``25000`` gives 20 000 training
+    rows). Returns ``X_train, X_test, y_train, y_test``.
+    """
+    from mnist1d.data import get_dataset_args, make_dataset
+
+    args = get_dataset_args()
+    if seed is not None:
+        args.seed = seed
+    if num_samples is not None:
+        args.num_samples = num_samples
+    data = make_dataset(args)
+    return data["x"], data["x_test"], data["y"], data["y_test"]
 
 
 # -- reference: the tutorial's procedures, written as the tutorial writes them -------

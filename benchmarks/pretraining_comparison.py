@@ -40,10 +40,8 @@ import time
 import warnings
 
 import numpy as np
-from _shared import print_environment
-from sklearn.datasets import load_digits
+from _shared import digits_split, mnist1d_split, print_environment
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -97,15 +95,8 @@ def methods(visible_units):
 def load(dataset, seed):
     """Raw training and test rows, and the DBN's kind of visible units."""
     if dataset == "digits":
-        X, y = load_digits(return_X_y=True)
-        return (
-            *train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed),
-            "bernoulli",
-        )
-    from mnist1d.data import get_dataset_args, make_dataset
-
-    data = make_dataset(get_dataset_args())
-    return data["x"], data["x_test"], data["y"], data["y_test"], "gaussian"
+        return (*digits_split(seed), "bernoulli")
+    return (*mnist1d_split(), "gaussian")
 
 
 def features(X_train, X_test, kind, visible_units):

@@ -64,8 +64,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from _shared import print_environment
-from sklearn.datasets import load_digits
+from _shared import digits_split, mnist1d_split, print_environment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
@@ -165,18 +164,10 @@ def methods(with_ablations, only=None):
 def load(dataset, seed):
     """Standardized training and test rows of one data set and seed."""
     if dataset == "digits":
-        X, y = load_digits(return_X_y=True)
-        X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.3, stratify=y, random_state=seed
-        )
+        X_train, X_test, y_train, y_test = digits_split(seed)
     else:
-        from mnist1d.data import get_dataset_args, make_dataset
-
-        args = get_dataset_args()
-        if dataset == "mnist1d-20k":
-            args.num_samples = 25000
-        data = make_dataset(args)
-        X_train, y_train, X_test, y_test = data["x"], data["y"], data["x_test"], data["y_test"]
+        num_samples = 25000 if dataset == "mnist1d-20k" else None
+        X_train, X_test, y_train, y_test = mnist1d_split(num_samples=num_samples)
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
 

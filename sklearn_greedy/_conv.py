@@ -23,13 +23,13 @@ from ._base import (
     coefs_and_intercepts,
     validated_weights,
 )
-from ._compat import Interval, validate_data
+from ._compat import Interval, StrOptions, validate_data
 from ._data import FitData
 from ._docs import document
 from ._engine import hidden_features
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import GreedyNetwork
-from ._layers import Conv, PooledDense
+from ._layers import Conv, PooledDense, conv_output_size
 from ._quiet_tensorflow import keras_and_tensorflow
 from ._stages import OUTPUT_INITIALIZER, GradientStage
 
@@ -155,6 +155,22 @@ def _output_shapes(blocks, input_shape):
     return shapes
 
 
+def auto_strides(input_shape, n_blocks, pool_size):
+    """``strides="auto"``: each block's stride for rows of ``input_shape``.
+
+    A block halves the resolution (stride 2) while every spatial axis of its
+    input is longer than twice the auxiliary head's ``pool_size`` bins, and keeps
+    it (stride 1) below: a 40-long signal goes 20, 10, 5, an 8x8 image stays
+    8x8, so that small inputs are not pooled away before the heads see them.
+    """
+    strides, spatial = [], list(input_shape[:-1])
+    for _ in range(n_blocks):
+        stride = 2 if min(spatial) > 2 * pool_size else 1
+        strides.append(stride)
+        spatial = [conv_output_size(n, stride) for n in spatial]
+    return tuple(strides)
+
+
 def _per_block(name, value, n_layers):
     """``value`` (an int, or one int per block) as one int per block."""
     if isinstance(value, numbers.Integral):
@@ -180,7 +196,7 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
     """Convolutional classifier trained block by block through auxiliary heads.
 
     Stage ``k`` adds convolutional block ``k`` (a ``"same"`` convolution of
-    ``filters`` channels, stride ``strides``, then ``activation``) on the frozen
+    ``filters`` channels, stride 1 or 2 by ``strides``, then ``activation``) on the frozen
     output of blocks ``1 .. k-1``, which is computed once per stage, and trains it
     through an auxiliary head of its own: ``aux_depth - 1`` convolutions of the
     block's width, adaptive average pooling of each spatial axis to
@@ -278,7 +294,7 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
         },
         "filters": [_POSITIVE, "array-like"],
         "kernel_size": [_POSITIVE, "array-like"],
-        "strides": [_POSITIVE, "array-like"],
+        "strides": [_POSITIVE, "array-like", StrOptions({"auto"})],
         "input_shape": ["array-like", None],
         "aux_depth": [_POSITIVE],
         "aux_pool_size": [_POSITIVE],
@@ -288,19 +304,19 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
     def __init__(
         self,
         n_layers=3,
-        filters=32,
+        filters=64,
         kernel_size=3,
-        strides=2,
+        strides="auto",
         input_shape=None,
         aux_depth=1,
         aux_pool_size=4,
         mode="frozen",
-        epochs=30,
+        epochs=20,
         finetune_epochs=None,
         finetune_learning_rate=None,
-        batch_size=64,
+        batch_size=128,
         optimizer="adam",
-        learning_rate=0.003,
+        learning_rate=0.005,
         momentum=0.9,
         activation="relu",
         kernel_initializer="he_uniform",
@@ -360,15 +376,23 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
         self._check_keras_names()
         if self.input_shape is not None:
             self._declared_shape()
-        return tuple(filters for filters, _, _ in self._block_specs())
+        _per_block("kernel_size", self.kernel_size, self.n_layers)
+        if self.strides != "auto":
+            _per_block("strides", self.strides, self.n_layers)
+        return _per_block("filters", self.filters, self.n_layers)
 
     def _block_specs(self):
-        """Every block as ``(filters, kernel_size, stride)``."""
-        per_block = [
+        """Every block as ``(filters, kernel_size, stride)``, for rows of ``input_shape_``."""
+        strides = (
+            auto_strides(self.input_shape_, self.n_layers, self.aux_pool_size)
+            if self.strides == "auto"
+            else _per_block("strides", self.strides, self.n_layers)
+        )
+        filters, kernel_sizes = (
             _per_block(name, getattr(self, name), self.n_layers)
-            for name in ("filters", "kernel_size", "strides")
-        ]
-        return list(zip(*per_block))
+            for name in ("filters", "kernel_size")
+        )
+        return list(zip(filters, kernel_sizes, strides))
 
     def _declared_shape(self):
         shape = tuple(self.input_shape)
@@ -531,7 +555,8 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
     def _params_at_depth(self, depth):
         params = {"n_layers": depth, "mode": "frozen"}
         for name in ("filters", "kernel_size", "strides"):
-            if not isinstance(getattr(self, name), numbers.Integral):
+            # "auto" strides of a shallower network are the first ones of a deeper.
+            if not isinstance(getattr(self, name), numbers.Integral | str):
                 params[name] = getattr(self, name)[:depth]
         return params
 

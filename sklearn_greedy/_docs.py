@@ -237,7 +237,7 @@ _CONV = _table(
         "filters",
         "int or sequence of int",
         "Output channels of every block, or one number per block.",
-        32,
+        64,
     ),
     Entry(
         "kernel_size",
@@ -250,12 +250,15 @@ _CONV = _table(
     ),
     Entry(
         "strides",
-        "int or sequence of int",
+        '"auto", int or sequence of int',
         """
         Step of every block's window along each spatial axis, or one per block: 2
-        halves the resolution at each block (padding is ``"same"``).
+        halves the resolution at a block (padding is ``"same"``). ``"auto"``
+        halves it while every spatial axis of the block's input is longer than
+        ``2 * aux_pool_size`` and keeps it below, so a 40-long signal goes to
+        20, 10 and 5 positions and an 8x8 image stays 8x8.
         """,
-        2,
+        "auto",
     ),
     Entry(
         "input_shape",
@@ -287,9 +290,9 @@ _CONV = _table(
         """,
         4,
     ),
-    PARAMETERS["epochs"].but(default=30),
-    PARAMETERS["batch_size"].but(default=64),
-    PARAMETERS["learning_rate"].but(default=0.003),
+    PARAMETERS["epochs"].but(default=20),
+    PARAMETERS["batch_size"].but(default=128),
+    PARAMETERS["learning_rate"].but(default=0.005),
     PARAMETERS["kernel_initializer"].but(
         text="""
         Keras initializer of the convolutions' kernels. The heads' linear outputs
