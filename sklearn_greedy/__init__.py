@@ -5,7 +5,7 @@ from ._autoencoder import (
     AutoencoderPretrainedRegressor,
     StackedAutoencoder,
 )
-from ._conv import GreedyConvClassifier
+from ._conv import GreedyConvClassifier, GreedyConvRegressor
 from ._rbm import RBMPretrainedClassifier, RBMPretrainedRegressor, StackedRBM
 from ._search import DepthSearchCV
 from ._supervised import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
@@ -17,6 +17,7 @@ __all__ = [
     "AutoencoderPretrainedRegressor",
     "DepthSearchCV",
     "GreedyConvClassifier",
+    "GreedyConvRegressor",
     "GreedyLayerwiseClassifier",
     "GreedyLayerwiseRegressor",
     "RBMPretrainedClassifier",

@@ -13,18 +13,18 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import (
     FLOAT_DTYPES,
     BaseGreedyClassifier,
     BaseGreedyNetwork,
+    BaseGreedyRegressor,
     MultilabelClassifierMixin,
     coefs_and_intercepts,
-    validated_weights,
 )
 from ._compat import Interval, StrOptions, validate_data
-from ._data import FitData
 from ._docs import document
 from ._engine import hidden_features
 from ._forward import hidden_outputs, network_outputs
@@ -112,7 +112,7 @@ def grow_conv(
                 validation=None if validation is None else (val_features, *validation[1:]),
             )
         )
-        yield depth, trained[0], trained[1:]
+        yield depth, trained[0], [*trained[1:-1], targets.fold(trained[-1])]
         features = hidden_features(trained[:1], features, activation)
         if validation is not None:
             val_features = hidden_features(trained[:1], val_features, activation)
@@ -191,8 +191,314 @@ def _per_block(name, value, n_layers):
 _POSITIVE = Interval(numbers.Integral, 1, None, closed="left")
 
 
+class _ConvNetwork:
+    """What the greedy convolutional classifier and regressor share, left of
+    their predictor base: the blocks, the shapes of X, the stages and `model_`."""
+
+    _parameter_constraints = {
+        **{
+            name: constraint
+            for name, constraint in BaseGreedyNetwork._parameter_constraints.items()
+            if name != "hidden_units"
+        },
+        "filters": [_POSITIVE, "array-like"],
+        "kernel_size": [_POSITIVE, "array-like"],
+        "strides": [_POSITIVE, "array-like", StrOptions({"auto"})],
+        "input_shape": ["array-like", None],
+        "aux_depth": [_POSITIVE],
+        "aux_pool_size": [_POSITIVE],
+    }
+
+    def __init__(
+        self,
+        n_layers=3,
+        filters=64,
+        kernel_size=3,
+        strides="auto",
+        input_shape=None,
+        aux_depth=1,
+        aux_pool_size=4,
+        mode="frozen",
+        epochs=20,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=128,
+        optimizer="adam",
+        learning_rate=0.005,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.n_layers = n_layers
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.strides = strides
+        self.input_shape = input_shape
+        self.aux_depth = aux_depth
+        self.aux_pool_size = aux_pool_size
+        self.mode = mode
+        self.epochs = epochs
+        self.finetune_epochs = finetune_epochs
+        self.finetune_learning_rate = finetune_learning_rate
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.activation = activation
+        self.kernel_initializer = kernel_initializer
+        self.alpha = alpha
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+    # -- hyperparameters and data --------------------------------------------------
+
+    def _check_hyperparameters(self):
+        """The dense estimators' checks of names, and of ``input_shape`` and the
+        per-block parameters; returns the widths (filters) of the blocks."""
+        self._check_keras_names()
+        if self.input_shape is not None:
+            self._declared_shape()
+        _per_block("kernel_size", self.kernel_size, self.n_layers)
+        if self.strides != "auto":
+            _per_block("strides", self.strides, self.n_layers)
+        return _per_block("filters", self.filters, self.n_layers)
+
+    def _block_specs(self):
+        """Every block as ``(filters, kernel_size, stride)``, for rows of ``input_shape_``."""
+        strides = (
+            auto_strides(self.input_shape_, self.n_layers, self.aux_pool_size)
+            if self.strides == "auto"
+            else _per_block("strides", self.strides, self.n_layers)
+        )
+        filters, kernel_sizes = (
+            _per_block(name, getattr(self, name), self.n_layers)
+            for name in ("filters", "kernel_size")
+        )
+        return list(zip(filters, kernel_sizes, strides))
+
+    def _declared_shape(self):
+        shape = tuple(self.input_shape)
+        if len(shape) not in (2, 3) or not all(
+            isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in shape
+        ):
+            raise ValueError(
+                "input_shape must be (length, channels) for 1-D signals or (height, width, "
+                f"channels) for images, positive ints, got {self.input_shape!r}."
+            )
+        return tuple(int(n) for n in shape)
+
+    def _validate_X_y(self, X, y, warm):
+        X, row_shape = _as_rows(X)
+        if sp.issparse(X):
+            # scikit-learn's words for an estimator that takes dense X only.
+            check_array(X, accept_sparse=False, input_name="X")
+        X, y = super()._validate_X_y(X, y, warm)
+        if not warm:
+            self.input_shape_ = self._row_shape(row_shape, X.shape[1])
+        return self._as_signals(X, row_shape), y
+
+    def _row_shape(self, row_shape, n_features):
+        """The shape of a row for a fit on X given with ``row_shape`` (None: flat
+        rows of ``n_features``)."""
+        declared = None if self.input_shape is None else self._declared_shape()
+        if row_shape is not None:
+            if declared is not None and declared != row_shape:
+                raise ValueError(
+                    f"X has rows of shape {row_shape}, but input_shape={self.input_shape!r}."
+                )
+            if len(row_shape) not in (2, 3):
+                raise ValueError(
+                    f"{type(self).__name__} takes 1-D signals (n_samples, length[, "
+                    "channels]) or images (n_samples, height, width, channels); got X "
+                    f"with rows of shape {row_shape}."
+                )
+            return row_shape
+        if declared is None:
+            return (n_features, 1)
+        if int(np.prod(declared)) != n_features:
+            raise ValueError(
+                f"input_shape={self.input_shape!r} has {int(np.prod(declared))} values per "
+                f"row, but X has {n_features} features."
+            )
+        return declared
+
+    def _as_signals(self, X, row_shape):
+        """Validated flat rows as ``(n_samples, *input_shape_)``."""
+        if row_shape is not None:
+            if row_shape != tuple(self.input_shape_):
+                raise ValueError(
+                    f"X has rows of shape {tuple(row_shape)}, but {type(self).__name__} "
+                    f"was fitted on rows of shape {self.input_shape_}."
+                )
+        return X.reshape(X.shape[0], *self.input_shape_)
+
+    def _check_X(self, X):
+        check_is_fitted(self)
+        X, row_shape = _as_rows(X)
+        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        return self._as_signals(X, row_shape)
+
+    # -- the stages ----------------------------------------------------------------
+
+    def _stage_kinds(self, depth):
+        return ["greedy"]
+
+    def _grow(self, data, widths, runner, network):
+        return grow_conv(
+            runner,
+            network,
+            data.labelled_rows,
+            blocks=self._block_specs(),
+            aux_depth=self.aux_depth,
+            aux_pool_size=self.aux_pool_size,
+            targets=data.targets,
+            activation=self.activation,
+            initializer=self.kernel_initializer,
+            config=self._training_config(),
+        )
+
+    def _random_network(self, data, widths, runner, network):
+        blocks = list(network.layers)
+        shape = _output_shapes(blocks, self.input_shape_)[-1]
+        for depth in range(len(blocks) + 1, self.n_layers + 1):
+            block = new_block(
+                runner,
+                "end_to_end",
+                depth,
+                shape,
+                self._block_specs()[depth - 1],
+                self.kernel_initializer,
+            )
+            blocks.append(block)
+            shape = block.output_shape(shape)
+        *head, output = new_head(
+            runner,
+            "end_to_end",
+            self.n_layers,
+            shape,
+            self.aux_depth,
+            self.aux_pool_size,
+            data.targets.n_outputs,
+            self.kernel_initializer,
+        )
+        return GreedyNetwork(blocks, [*head, data.targets.fold(output)])
+
+    def _joint_stage(self, data, runner, network):
+        """Every block and the last head trained as one, the head's output in the
+        units of the stages' targets."""
+        targets = data.targets
+        *layers, output = network.all_layers
+        *layers, output = self._train_jointly(
+            runner, [*layers, targets.unfold(output)], data.labelled_rows, targets.loss
+        )
+        return {"_blocks": [*layers, targets.fold(output)]}
+
+    # -- the fitted network --------------------------------------------------------
+
+    def _fitted_state(self, network, data):
+        return {
+            **data.targets.attributes,
+            "_blocks": network.all_layers,
+            "_staged_layers": network.staged_layers,
+            "_staged_heads": network.staged_tops,
+        }
+
+    def _network(self):
+        return list(self._blocks)
+
+    def _fitted_network(self):
+        blocks = self._network()
+        return GreedyNetwork(
+            blocks[: self.n_layers_],
+            blocks[self.n_layers_ :],
+            list(self._staged_layers),
+            list(self._staged_heads),
+        )
+
+    def _state_at_depth(self, depth):
+        self._check_stages_kept(self._staged_layers, self._staged_heads)
+        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
+        return {
+            **self._fitted_targets(),
+            "input_shape_": self.input_shape_,
+            "_blocks": [*layers, *heads[-1]],
+            "_staged_layers": layers,
+            "_staged_heads": heads,
+        }
+
+    def _params_at_depth(self, depth):
+        params = {"n_layers": depth, "mode": "frozen"}
+        for name in ("filters", "kernel_size", "strides"):
+            # "auto" strides of a shallower network are the first ones of a deeper.
+            if not isinstance(getattr(self, name), numbers.Integral | str):
+                params[name] = getattr(self, name)[:depth]
+        return params
+
+    def _staged_outputs(self, X):
+        features = X
+        for block, head in zip(self._staged_layers, self._staged_heads):
+            features = hidden_outputs([block], features, self.activation)
+            yield network_outputs(head, features, self.activation)
+
+    @property
+    def coefs_(self):
+        """Kernels of the fitted network, input side first."""
+        return coefs_and_intercepts(self._network())["coefs_"]
+
+    @property
+    def intercepts_(self):
+        """Biases of the fitted network, input side first."""
+        return coefs_and_intercepts(self._network())["intercepts_"]
+
+    @property
+    def model_(self):
+        """The fitted network as a plain ``keras.Model`` from flat rows to class
+        probabilities; see the class's Attributes."""
+        return self._keras_view("model", self._keras_model)
+
+    def _keras_model(self):
+        # The pooled output is linear in the flattened features: a Dense layer.
+        keras, _ = keras_and_tensorflow()
+        *convs, output = self._network()
+        shapes = _output_shapes(convs, self.input_shape_)
+        layers = [
+            conv.keras_layer(self.activation, f"conv_{i + 1}") for i, conv in enumerate(convs)
+        ]
+        dense = output.dense_on(shapes[-1])
+        head = dense.keras_layer(self._output_activation(), "output")
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(self.n_features_in_,)),
+                keras.layers.Reshape(self.input_shape_),
+                *layers,
+                keras.layers.Flatten(),
+                head,
+            ],
+            name=self._model_name,
+        )
+        for layer, block in zip([*layers, head], [*convs, dense]):
+            layer.set_weights(list(block))
+        return model
+
+
 @document
-class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
+class GreedyConvClassifier(MultilabelClassifierMixin, _ConvNetwork, BaseGreedyClassifier):
     """Convolutional classifier trained block by block through auxiliary heads.
 
     Stage ``k`` adds convolutional block ``k`` (a ``"same"`` convolution of
@@ -286,77 +592,7 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
     2
     """
 
-    _parameter_constraints = {
-        **{
-            name: constraint
-            for name, constraint in BaseGreedyNetwork._parameter_constraints.items()
-            if name != "hidden_units"
-        },
-        "filters": [_POSITIVE, "array-like"],
-        "kernel_size": [_POSITIVE, "array-like"],
-        "strides": [_POSITIVE, "array-like", StrOptions({"auto"})],
-        "input_shape": ["array-like", None],
-        "aux_depth": [_POSITIVE],
-        "aux_pool_size": [_POSITIVE],
-    }
     _model_name = "greedy_conv_classifier"
-
-    def __init__(
-        self,
-        n_layers=3,
-        filters=64,
-        kernel_size=3,
-        strides="auto",
-        input_shape=None,
-        aux_depth=1,
-        aux_pool_size=4,
-        mode="frozen",
-        epochs=20,
-        finetune_epochs=None,
-        finetune_learning_rate=None,
-        batch_size=128,
-        optimizer="adam",
-        learning_rate=0.005,
-        momentum=0.9,
-        activation="relu",
-        kernel_initializer="he_uniform",
-        alpha=0.0,
-        early_stopping=False,
-        validation_fraction=0.1,
-        n_iter_no_change=10,
-        warm_start=False,
-        random_state=None,
-        verbose=0,
-    ):
-        self.n_layers = n_layers
-        self.filters = filters
-        self.kernel_size = kernel_size
-        self.strides = strides
-        self.input_shape = input_shape
-        self.aux_depth = aux_depth
-        self.aux_pool_size = aux_pool_size
-        self.mode = mode
-        self.epochs = epochs
-        self.finetune_epochs = finetune_epochs
-        self.finetune_learning_rate = finetune_learning_rate
-        self.batch_size = batch_size
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.activation = activation
-        self.kernel_initializer = kernel_initializer
-        self.alpha = alpha
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
 
     def fit(self, X, y, sample_weight=None):
         """Train the network block by block.
@@ -368,242 +604,104 @@ class GreedyConvClassifier(MultilabelClassifierMixin, BaseGreedyClassifier):
         """
         return self._fit(X, y, sample_weight)
 
-    # -- hyperparameters and data --------------------------------------------------
 
-    def _check_hyperparameters(self):
-        """The dense estimators' checks of names, and of ``input_shape`` and the
-        per-block parameters; returns the widths (filters) of the blocks."""
-        self._check_keras_names()
-        if self.input_shape is not None:
-            self._declared_shape()
-        _per_block("kernel_size", self.kernel_size, self.n_layers)
-        if self.strides != "auto":
-            _per_block("strides", self.strides, self.n_layers)
-        return _per_block("filters", self.filters, self.n_layers)
+@document
+class GreedyConvRegressor(RegressorMixin, _ConvNetwork, BaseGreedyRegressor):
+    """Convolutional regressor trained block by block through auxiliary heads.
 
-    def _block_specs(self):
-        """Every block as ``(filters, kernel_size, stride)``, for rows of ``input_shape_``."""
-        strides = (
-            auto_strides(self.input_shape_, self.n_layers, self.aux_pool_size)
-            if self.strides == "auto"
-            else _per_block("strides", self.strides, self.n_layers)
-        )
-        filters, kernel_sizes = (
-            _per_block(name, getattr(self, name), self.n_layers)
-            for name in ("filters", "kernel_size")
-        )
-        return list(zip(filters, kernel_sizes, strides))
+    The stages of `GreedyConvClassifier`, with a linear output and the squared
+    error: stage ``k`` adds convolutional block ``k`` on the frozen output of
+    blocks ``1 .. k-1`` and trains it through an auxiliary head of its own
+    (``aux_depth - 1`` convolutions, adaptive average pooling to
+    ``aux_pool_size`` bins per spatial axis, a linear output; Belilovsky,
+    Eickenberg & Oyallon, 2019). Single- and multi-output ``y``, standardized
+    inside as `GreedyLayerwiseRegressor` does, the standardization folded into
+    every head, so ``coefs_``, ``model_`` and every prediction are in the
+    targets' own units.
 
-    def _declared_shape(self):
-        shape = tuple(self.input_shape)
-        if len(shape) not in (2, 3) or not all(
-            isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in shape
-        ):
-            raise ValueError(
-                "input_shape must be (length, channels) for 1-D signals or (height, width, "
-                f"channels) for images, positive ints, got {self.input_shape!r}."
-            )
-        return tuple(int(n) for n in shape)
+    X holds 1-D signals or 2-D images, channels last, as for
+    `GreedyConvClassifier`: arrays of shape ``(n_samples, length)``,
+    ``(n_samples, length, channels)`` or ``(n_samples, height, width,
+    channels)``, or flat rows with ``input_shape`` saying what a row is.
 
-    def _validate_X_y(self, X, y, warm):
-        X, row_shape = _as_rows(X)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=not warm,
-            dtype=FLOAT_DTYPES,
-            ensure_min_samples=2,
-            multi_output=True,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if not warm:
-            self.input_shape_ = self._row_shape(row_shape, X.shape[1])
-        return self._shaped(X, row_shape), y
+    Attributes
+    ----------
+    n_outputs_
+    n_features_in_
+    feature_names_in_
+    input_shape_ : tuple of int
+        Shape of one row, ``(*spatial, channels)``.
+    n_layers_ : int
+        Number of convolutional blocks of the fitted network.
+    coefs_ : list of ndarray
+        Kernels of the fitted network: each block's, those of the head's
+        convolutions, and the head's output kernel (of shape ``(*bins,
+        channels, n_outputs)``, predicting the targets in their own units).
+    intercepts_ : list of ndarray
+        Biases of the fitted network, in the same order.
+    model_ : keras.Model
+        The fitted network as a plain Keras model from flat rows to the
+        targets: a ``Reshape`` to ``input_shape_``, ``Conv1D``/``Conv2D``
+        layers, and the pooled head as the equivalent ``Flatten`` and linear
+        ``Dense``.
+    history_ : list of dict
+        One record per stage: ``stage``, ``kind``, ``depth``, ``loss`` (per
+        epoch), ``validation_score`` (per epoch, with ``early_stopping``),
+        ``score`` (minus the training mean squared error of the standardized
+        targets at the end of the stage), ``epochs`` (run) and ``seconds``.
+    loss_curve_ : list of float
+        Training loss of each epoch of the last stage of the fit; every stage's
+        own curve is in ``history_``.
+    n_iter_
+    best_loss_ : float or None
+        Smallest value of ``loss_curve_``; ``None`` with ``early_stopping``.
+    validation_scores_ : list of float or None
+        With ``early_stopping``, the validation score of each epoch of that
+        last stage; ``None`` otherwise.
+    best_validation_score_
 
-    def _row_shape(self, row_shape, n_features):
-        """The shape of a row for a fit on X given with ``row_shape`` (None: flat
-        rows of ``n_features``)."""
-        declared = None if self.input_shape is None else self._declared_shape()
-        if row_shape is not None:
-            if declared is not None and declared != row_shape:
-                raise ValueError(
-                    f"X has rows of shape {row_shape}, but input_shape={self.input_shape!r}."
-                )
-            if len(row_shape) not in (2, 3):
-                raise ValueError(
-                    "GreedyConvClassifier takes 1-D signals (n_samples, length[, channels]) "
-                    "or images (n_samples, height, width, channels); got X with rows of "
-                    f"shape {row_shape}."
-                )
-            return row_shape
-        if declared is None:
-            return (n_features, 1)
-        if int(np.prod(declared)) != n_features:
-            raise ValueError(
-                f"input_shape={self.input_shape!r} has {int(np.prod(declared))} values per "
-                f"row, but X has {n_features} features."
-            )
-        return declared
+    See Also
+    --------
+    GreedyConvClassifier : The same stages, for class labels.
+    GreedyLayerwiseRegressor : Greedy growth of a dense network.
 
-    def _shaped(self, X, row_shape):
-        """Validated flat rows as ``(n_samples, *input_shape_)``."""
-        if row_shape is not None:
-            if row_shape != tuple(self.input_shape_):
-                raise ValueError(
-                    f"X has rows of shape {tuple(row_shape)}, but {type(self).__name__} "
-                    f"was fitted on rows of shape {self.input_shape_}."
-                )
-        return X.reshape(X.shape[0], *self.input_shape_)
+    Notes
+    -----
+    Prediction is computed in float64 numpy, without TensorFlow. In
+    ``"finetune"`` mode the staged methods describe the greedy stages, before
+    fine-tuning.
 
-    def _check_X(self, X):
-        check_is_fitted(self)
-        X, row_shape = _as_rows(X)
-        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
-        return self._shaped(X, row_shape)
+    References
+    ----------
+    Belilovsky, E., Eickenberg, M. and Oyallon, E. (2019). Greedy layerwise
+    learning can scale to ImageNet. ICML.
 
-    def _validate_fit_data(self, X, y, warm, sample_weight=None):
-        X, y = self._validate_X_y(X, y, warm)
-        sample_weight = validated_weights(sample_weight, X)
-        return FitData(X, self._targets(y, warm, sample_weight=sample_weight), sample_weight)
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_greedy import GreedyConvRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((200, 32))
+    >>> y = X[:, 10:20].sum(axis=1)
+    >>> reg = GreedyConvRegressor(n_layers=2, filters=8, epochs=3,
+    ...                           random_state=0).fit(X, y)
+    >>> reg.predict(X[:2]).shape
+    (2,)
+    >>> len(list(reg.staged_score(X, y)))
+    2
+    """
 
-    # -- the stages ----------------------------------------------------------------
+    _model_name = "greedy_conv_regressor"
 
-    def _stage_kinds(self, depth):
-        return ["greedy"]
+    def fit(self, X, y, sample_weight=None):
+        """Train the network block by block.
 
-    def _grow(self, data, widths, runner, network):
-        return grow_conv(
-            runner,
-            network,
-            data.labelled_rows,
-            blocks=self._block_specs(),
-            aux_depth=self.aux_depth,
-            aux_pool_size=self.aux_pool_size,
-            targets=data.targets,
-            activation=self.activation,
-            initializer=self.kernel_initializer,
-            config=self._training_config(),
-        )
-
-    def _random_network(self, data, widths, runner, network):
-        blocks = list(network.layers)
-        shape = _output_shapes(blocks, self.input_shape_)[-1]
-        for depth in range(len(blocks) + 1, self.n_layers + 1):
-            block = new_block(
-                runner,
-                "end_to_end",
-                depth,
-                shape,
-                self._block_specs()[depth - 1],
-                self.kernel_initializer,
-            )
-            blocks.append(block)
-            shape = block.output_shape(shape)
-        head = new_head(
-            runner,
-            "end_to_end",
-            self.n_layers,
-            shape,
-            self.aux_depth,
-            self.aux_pool_size,
-            data.targets.n_outputs,
-            self.kernel_initializer,
-        )
-        return GreedyNetwork(blocks, head)
-
-    def _joint_stage(self, data, runner, network):
-        blocks = self._train_jointly(
-            runner, network.all_layers, data.labelled_rows, data.targets.loss
-        )
-        return {"_blocks": blocks}
-
-    # -- the fitted network --------------------------------------------------------
-
-    def _fitted_state(self, network, data):
-        return {
-            **data.targets.attributes,
-            "_blocks": network.all_layers,
-            "_staged_layers": network.staged_layers,
-            "_staged_heads": network.staged_tops,
-        }
-
-    def _network(self):
-        return list(self._blocks)
-
-    def _fitted_network(self):
-        blocks = self._network()
-        return GreedyNetwork(
-            blocks[: self.n_layers_],
-            blocks[self.n_layers_ :],
-            list(self._staged_layers),
-            list(self._staged_heads),
-        )
-
-    def _state_at_depth(self, depth):
-        self._check_stages_kept(self._staged_layers, self._staged_heads)
-        layers, heads = self._staged_layers[:depth], self._staged_heads[:depth]
-        return {
-            **self._fitted_targets(),
-            "input_shape_": self.input_shape_,
-            "_blocks": [*layers, *heads[-1]],
-            "_staged_layers": layers,
-            "_staged_heads": heads,
-        }
-
-    def _params_at_depth(self, depth):
-        params = {"n_layers": depth, "mode": "frozen"}
-        for name in ("filters", "kernel_size", "strides"):
-            # "auto" strides of a shallower network are the first ones of a deeper.
-            if not isinstance(getattr(self, name), numbers.Integral | str):
-                params[name] = getattr(self, name)[:depth]
-        return params
-
-    def _staged_outputs(self, X):
-        features = X
-        for block, head in zip(self._staged_layers, self._staged_heads):
-            features = hidden_outputs([block], features, self.activation)
-            yield network_outputs(head, features, self.activation)
-
-    @property
-    def coefs_(self):
-        """Kernels of the fitted network, input side first."""
-        return coefs_and_intercepts(self._network())["coefs_"]
-
-    @property
-    def intercepts_(self):
-        """Biases of the fitted network, input side first."""
-        return coefs_and_intercepts(self._network())["intercepts_"]
-
-    @property
-    def model_(self):
-        """The fitted network as a plain ``keras.Model`` from flat rows to class
-        probabilities; see the class's Attributes."""
-        return self._keras_view("model", self._keras_model)
-
-    def _keras_model(self):
-        keras, _ = keras_and_tensorflow()
-        *convs, output = self._network()
-        shapes = _output_shapes(convs, self.input_shape_)
-        layers = [
-            conv.keras_layer(self.activation, f"conv_{i + 1}") for i, conv in enumerate(convs)
-        ]
-        dense = output.dense_on(shapes[-1])
-        head = dense.keras_layer(self._output_activation(), "output")
-        model = keras.Sequential(
-            [
-                keras.Input(shape=(self.n_features_in_,)),
-                keras.layers.Reshape(self.input_shape_),
-                *layers,
-                keras.layers.Flatten(),
-                head,
-            ],
-            name=self._model_name,
-        )
-        for layer, block in zip([*layers, head], [*convs, dense]):
-            layer.set_weights(list(block))
-        return model
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
 
 
 def _as_rows(X):

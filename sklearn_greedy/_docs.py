@@ -699,6 +699,15 @@ def _supervised_sample_weight(mlp):
 
 _IGNORED_Y = Entry("y", "None", "Ignored.")
 _LABELS = "array-like of shape (n_samples,) or (n_samples, n_labels)"
+_CONV_X = Entry(
+    "X",
+    "array-like of shape (n_samples, n_features) or (n_samples, *input_shape)",
+    """
+    Training data: flat rows of ``prod(input_shape)`` values, or signals
+    ``(n_samples, length[, channels])`` or images ``(n_samples, height,
+    width, channels)``. Sparse matrices are not supported.
+    """,
+)
 _CLASS_LABELS = Entry(
     "y",
     _LABELS,
@@ -764,18 +773,15 @@ ESTIMATORS = {
     "GreedyConvClassifier": EstimatorDocs(
         _merged(PARAMETERS, _CONV),
         _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
+        _table(_CONV_X, _CLASS_LABELS, _supervised_sample_weight("MLPClassifier")),
+    ),
+    "GreedyConvRegressor": EstimatorDocs(
+        _merged(PARAMETERS, _CONV, _SUPERVISED_REGRESSOR),
+        _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
         _table(
-            Entry(
-                "X",
-                "array-like of shape (n_samples, n_features) or (n_samples, *input_shape)",
-                """
-                Training data: flat rows of ``prod(input_shape)`` values, or signals
-                ``(n_samples, length[, channels])`` or images ``(n_samples, height,
-                width, channels)``. Sparse matrices are not supported.
-                """,
-            ),
-            _CLASS_LABELS,
-            _supervised_sample_weight("MLPClassifier"),
+            _CONV_X,
+            Entry("y", _TARGETS, "Target values."),
+            _supervised_sample_weight("MLPRegressor"),
         ),
     ),
     "GreedyLayerwiseRegressor": EstimatorDocs(

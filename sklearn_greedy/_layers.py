@@ -287,6 +287,15 @@ class PooledDense(NamedTuple):
             [keras.ops.convert_to_tensor(w, dtype=dtype) for w in self], h, None
         )
 
+    def fold_output(self, mean, scale):
+        """This head predicting standardized values, as one predicting raw ones
+        (its outputs are linear, as a `Dense` block's)."""
+        return PooledDense(self.kernel * scale, self.bias * scale + mean)
+
+    def unfold_output(self, mean, scale):
+        """The inverse of `fold_output`."""
+        return PooledDense(self.kernel / scale, (self.bias - mean) / scale)
+
     def dense_on(self, input_shape):
         """The same map as one `Dense` block of the flattened input (channels
         last, as Keras's ``Flatten`` orders it): what `model_` holds."""

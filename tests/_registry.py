@@ -24,6 +24,7 @@ from sklearn_greedy import (
     AutoencoderPretrainedRegressor,
     DepthSearchCV,
     GreedyConvClassifier,
+    GreedyConvRegressor,
     GreedyLayerwiseClassifier,
     GreedyLayerwiseRegressor,
     RBMPretrainedClassifier,
@@ -94,6 +95,8 @@ CONV_CHECKS = dict(n_layers=2, filters=8, **CHECKS)
 CONV = dict(n_layers=3, filters=3, kernel_size=2, epochs=4, random_state=5)
 CONV_GROWN = dict(filters=3, kernel_size=2, epochs=4, random_state=5)
 CONV_SMALL = dict(n_layers=2, filters=3, epochs=3, random_state=0)
+CONV_FULL_BATCH = {**{k: v for k, v in FULL_BATCH.items() if k != "hidden_units"}, "filters": 4}
+TRAINED_CONV = dict(epochs=30, learning_rate=0.01, random_state=0)
 
 # -- the suites -----------------------------------------------------------------
 
@@ -233,6 +236,12 @@ SUITES = {
             GreedyConvClassifier(aux_depth=2, aux_pool_size=1, mode="finetune", **CONV_CHECKS),
         ),
         ("conv-end-to-end", GreedyConvClassifier(mode="end_to_end", **CONV_CHECKS)),
+        ("conv-regressor", GreedyConvRegressor(**CONV_CHECKS)),
+        (
+            "conv-regressor-finetune",
+            GreedyConvRegressor(mode="finetune", strides=1, **CONV_CHECKS),
+        ),
+        ("conv-regressor-end-to-end", GreedyConvRegressor(mode="end_to_end", **CONV_CHECKS)),
     ],
     "at_depth": [
         ("greedy", GreedyLayerwiseClassifier(**DEEP)),
@@ -256,6 +265,7 @@ SUITES = {
         ("rbm-regressor", RBMPretrainedRegressor(mode="frozen", staged_heads=True, **DEEP_RBM)),
         ("conv", GreedyConvClassifier(**CONV)),
         ("conv-widths", GreedyConvClassifier(**{**CONV, "filters": (3, 5, 2)})),
+        ("conv-regressor", GreedyConvRegressor(**CONV)),
     ],
     "forward": [
         ("GreedyLayerwiseClassifier-frozen", GreedyLayerwiseClassifier(**FORWARD)),
@@ -280,6 +290,7 @@ SUITES = {
             RBMPretrainedRegressor(staged_heads=True, mode="frozen", **FORWARD),
         ),
         ("GreedyConvClassifier-frozen", GreedyConvClassifier(aux_depth=2, **CONV_SMALL)),
+        ("GreedyConvRegressor-frozen", GreedyConvRegressor(aux_pool_size=1, **CONV_SMALL)),
     ],
     "reliability": [
         ("GreedyLayerwiseClassifier", GreedyLayerwiseClassifier(**SMALL)),
@@ -297,6 +308,7 @@ SUITES = {
         ),
         ("RBMPretrainedRegressor", RBMPretrainedRegressor(staged_heads=True, **SMALL_RBM)),
         ("GreedyConvClassifier", GreedyConvClassifier(**CONV_SMALL)),
+        ("GreedyConvRegressor", GreedyConvRegressor(**CONV_SMALL)),
     ],
     "reporting": [
         ("GreedyLayerwiseClassifier", GreedyLayerwiseClassifier(**REPORTED)),
@@ -324,8 +336,16 @@ SUITES = {
             AutoencoderPretrainedRegressor(mode="frozen", staged_heads=True, **TRAINED),
         ),
         ("rbm", RBMPretrainedRegressor(mode="frozen", staged_heads=True, **TRAINED_RBM)),
+        ("conv", GreedyConvRegressor(n_layers=2, filters=8, **TRAINED_CONV)),
     ],
     "sample_weight": [
+        # One batch per epoch, SGD (see FULL_BATCH); the regressor's squared error on
+        # the unstandardized blobs' ReLU features diverges at a step of 0.01.
+        ("conv", GreedyConvClassifier(**CONV_FULL_BATCH)),
+        (
+            "conv-regressor-finetune",
+            GreedyConvRegressor(mode="finetune", **{**CONV_FULL_BATCH, "learning_rate": 0.002}),
+        ),
         ("greedy", GreedyLayerwiseClassifier(**FULL_BATCH)),
         (
             "greedy-finetune-alpha",
@@ -432,6 +452,7 @@ SUITES = {
         ),
         ("rbm-regressor", RBMPretrainedRegressor(mode="frozen", staged_heads=True, **GROWN_RBM)),
         ("conv", GreedyConvClassifier(**CONV_GROWN)),
+        ("conv-regressor", GreedyConvRegressor(**CONV_GROWN)),
     ],
     # The warm-start test of tests/test_template.py: grown from 2 to 4 layers.
     "warm_start": [
@@ -456,6 +477,7 @@ SUITES = {
             RBMPretrainedRegressor(mode="frozen", staged_heads=True, **GROWN_RBM),
         ),
         ("GreedyConvClassifier", GreedyConvClassifier(**CONV_GROWN)),
+        ("GreedyConvRegressor", GreedyConvRegressor(**CONV_GROWN)),
     ],
     # DepthSearchCV against GridSearchCV (tests/test_search.py), with the grid of
     # each entry's id in that test.
@@ -478,6 +500,7 @@ SUITES = {
         ),
         ("rbm-regressor", RBMPretrainedRegressor(**SEARCHED_RBM)),
         ("conv-every-mode", GreedyConvClassifier(**CONV)),
+        ("conv-regressor-every-mode", GreedyConvRegressor(**CONV)),
     ],
 }
 
@@ -528,7 +551,7 @@ def capabilities(estimator):
         tags.add("rbm")
     if isinstance(estimator, _AUTOENCODER):
         tags.add("autoencoder")
-    if isinstance(estimator, GreedyConvClassifier):
+    if isinstance(estimator, (GreedyConvClassifier, GreedyConvRegressor)):
         tags.add("convolutional")
     if params["mode"] != "end_to_end" and params.get("staged_heads", True):
         tags.add("staged")

@@ -65,6 +65,7 @@ GRIDS = {
     "autoencoder-regressor-finetune": {"mode": ["finetune"], "alpha": [0.0, 0.01]},
     "rbm-regressor": {"mode": ["frozen", "finetune"]},
     "conv-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
+    "conv-regressor-every-mode": {"mode": ["frozen", "finetune", "end_to_end"]},
 }
 
 
