@@ -10,6 +10,7 @@ the engine's one compiled loop, as the dense stages do.
 """
 
 import numbers
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -79,20 +80,15 @@ def grow_conv(
         After each stage: its depth, the new block and its head (a list of
         blocks, the `PooledDense` last).
     """
-    features = hidden_features(network.layers, rows.x, activation)
-    validation = rows.validation
-    val_features = (
-        None if validation is None else hidden_features(network.layers, validation[0], activation)
-    )
+    stage_rows = rows.through(partial(hidden_features, network.layers, activation=activation))
     for depth in range(len(network.layers) + 1, len(blocks) + 1):
-        block = new_block(
-            runner, "greedy", depth, features.shape[1:], blocks[depth - 1], initializer
-        )
+        input_shape = stage_rows.x.shape[1:]
+        block = new_block(runner, "greedy", depth, input_shape, blocks[depth - 1], initializer)
         head = new_head(
             runner,
             "greedy",
             depth,
-            block.output_shape(features.shape[1:]),
+            block.output_shape(input_shape),
             aux_depth,
             aux_pool_size,
             targets.n_outputs,
@@ -103,19 +99,18 @@ def grow_conv(
                 "greedy",
                 depth,
                 [block, *head],
-                features,
-                rows.target,
+                stage_rows.x,
+                stage_rows.target,
                 targets.loss,
                 activation,
                 config,
-                sample_weight=rows.weight,
-                validation=None if validation is None else (val_features, *validation[1:]),
+                sample_weight=stage_rows.weight,
+                validation=stage_rows.validation,
             )
         )
-        yield depth, trained[0], [*trained[1:-1], targets.fold(trained[-1])]
-        features = hidden_features(trained[:1], features, activation)
-        if validation is not None:
-            val_features = hidden_features(trained[:1], val_features, activation)
+        block, *head = trained
+        yield depth, block, [*head[:-1], targets.fold(head[-1])]
+        stage_rows = stage_rows.through(partial(hidden_features, [block], activation=activation))
 
 
 def new_block(runner, kind, depth, input_shape, spec, initializer, purpose="layer"):

@@ -5,7 +5,7 @@ under names, and makes each train/validation split of early stopping once per
 fit, so that every stage that trains on the same rows holds out the same ones.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -25,6 +25,14 @@ class Rows:
     target: object
     weight: object
     validation: tuple | None
+
+    def through(self, forward):
+        """These rows with ``forward`` applied to their inputs, training and
+        held-out alike: the features a stage above frozen layers trains on."""
+        validation = self.validation
+        if validation is not None:
+            validation = (forward(validation[0]), *validation[1:])
+        return replace(self, x=forward(self.x), validation=validation)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ layer and top of every depth.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -95,14 +96,12 @@ def grow_supervised(runner, network, rows, *, widths, targets, activation, initi
     """
     layers = network.layers
     head = targets.unfold(network.top[0]) if network.top else None
-    features = hidden_features(layers, rows.x, activation)
-    validation = rows.validation
-    val_features = (
-        None if validation is None else hidden_features(layers, validation[0], activation)
-    )
+    stage_rows = rows.through(partial(hidden_features, layers, activation=activation))
     for depth in range(len(layers) + 1, len(widths) + 1):
         width = widths[depth - 1]
-        layer = runner.new_layer(features.shape[1], width, "greedy", depth, "layer", initializer)
+        layer = runner.new_layer(
+            stage_rows.x.shape[1], width, "greedy", depth, "layer", initializer
+        )
         if head is None or head[0].shape[0] != width:
             head = runner.new_layer(width, targets.n_outputs, "greedy", depth, "head")
         layer, head = runner.run(
@@ -110,19 +109,17 @@ def grow_supervised(runner, network, rows, *, widths, targets, activation, initi
                 "greedy",
                 depth,
                 [layer, head],
-                features,
-                rows.target,
+                stage_rows.x,
+                stage_rows.target,
                 targets.loss,
                 activation,
                 config,
-                sample_weight=rows.weight,
-                validation=None if validation is None else (val_features, *validation[1:]),
+                sample_weight=stage_rows.weight,
+                validation=stage_rows.validation,
             )
         )
         yield depth, layer, [targets.fold(head)]
-        features = hidden_features([layer], features, activation)
-        if validation is not None:
-            val_features = hidden_features([layer], val_features, activation)
+        stage_rows = stage_rows.through(partial(hidden_features, [layer], activation=activation))
 
 
 def grow_autoencoder(
