@@ -20,7 +20,7 @@ from abc import ABCMeta, abstractmethod
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_array
@@ -723,6 +723,33 @@ class MultilabelClassifierMixin(ClassifierMixin):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+class RegressorScoreMixin(RegressorMixin):
+    """`~sklearn.base.RegressorMixin` whose ``score`` has a docstring of the
+    package's own: scikit-learn's refers to a label of its user guide, which
+    these docs do not have."""
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of `predict`, as
+        `~sklearn.base.RegressorMixin` computes it.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test samples (sparse where the estimator's ``fit`` takes it).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True values of X.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² of ``self.predict(X)`` against ``y`` (uniform average over the
+            outputs).
+        """
+        return super().score(X, y, sample_weight)
 
 
 class Targets:

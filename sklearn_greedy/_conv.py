@@ -14,7 +14,6 @@ from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import RegressorMixin
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import (
@@ -23,6 +22,7 @@ from ._base import (
     BaseGreedyNetwork,
     BaseGreedyRegressor,
     MultilabelClassifierMixin,
+    RegressorScoreMixin,
     coefs_and_intercepts,
 )
 from ._compat import Interval, StrOptions, validate_data
@@ -601,7 +601,7 @@ class GreedyConvClassifier(MultilabelClassifierMixin, _ConvNetwork, BaseGreedyCl
 
 
 @document
-class GreedyConvRegressor(RegressorMixin, _ConvNetwork, BaseGreedyRegressor):
+class GreedyConvRegressor(RegressorScoreMixin, _ConvNetwork, BaseGreedyRegressor):
     """Convolutional regressor trained block by block through auxiliary heads.
 
     The stages of `GreedyConvClassifier`, with a linear output and the squared

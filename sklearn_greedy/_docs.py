@@ -701,7 +701,7 @@ _IGNORED_Y = Entry("y", "None", "Ignored.")
 _LABELS = "array-like of shape (n_samples,) or (n_samples, n_labels)"
 _CONV_X = Entry(
     "X",
-    "array-like of shape (n_samples, n_features) or (n_samples, *input_shape)",
+    "array-like of shape (n_samples, n_features) or (n_samples, \\*input_shape)",
     """
     Training data: flat rows of ``prod(input_shape)`` values, or signals
     ``(n_samples, length[, channels])`` or images ``(n_samples, height,

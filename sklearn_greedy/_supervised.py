@@ -1,11 +1,10 @@
 """Supervised greedy layer-wise pretraining: the classifier and the regressor."""
 
-from sklearn.base import RegressorMixin
-
 from ._base import (
     BaseGreedyClassifier,
     BaseGreedyRegressor,
     MultilabelClassifierMixin,
+    RegressorScoreMixin,
 )
 from ._docs import document
 from ._greedy import grow_supervised
@@ -183,7 +182,7 @@ class GreedyLayerwiseClassifier(
 
 
 @document
-class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGreedyRegressor):
+class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, BaseGreedyRegressor):
     """Deep MLP regressor trained by supervised greedy layer-wise pretraining.
 
     The stages of `GreedyLayerwiseClassifier`, with a linear output layer and
@@ -275,24 +274,3 @@ class GreedyLayerwiseRegressor(RegressorMixin, _SupervisedGreedyStages, BaseGree
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
-
-    def score(self, X, y, sample_weight=None):
-        """Coefficient of determination R² of `predict`, as
-        `~sklearn.base.RegressorMixin` computes it.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True values of X.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        score : float
-            R² of ``self.predict(X)`` against ``y`` (uniform average over the
-            outputs).
-        """
-        return super().score(X, y, sample_weight)
