@@ -523,6 +523,7 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         head_max_iter=1000,
         reconstruction_weight=1.0,
         entropy_weight=0.0,
+        class_weight=None,
     ):
         super().__init__(
             n_layers=n_layers,
@@ -553,6 +554,7 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         self.head_max_iter = head_max_iter
         self.reconstruction_weight = reconstruction_weight
         self.entropy_weight = entropy_weight
+        self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the autoencoder on every row, then train the head.

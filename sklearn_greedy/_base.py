@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_array
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -49,6 +50,8 @@ FLOAT_DTYPES = (np.float64, np.float32)
 # first, as scikit-learn's `check_array` does.
 SPARSE_FORMATS = ("csr", "csc")
 _TOL = 1e-4  # MLPClassifier's default improvement threshold for early stopping
+# The parameters every classifier adds to its network's.
+CLASSIFIER_CONSTRAINTS = {"class_weight": [StrOptions({"balanced"}), dict, None]}
 
 
 def fit_atomically(fit):
@@ -814,7 +817,15 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
         """``X``, the `Targets` of ``y`` and the rows' weights."""
         X, y = self._validate_X_y(X, y, warm)
         sample_weight = validated_weights(sample_weight, X)
-        return FitData(X, self._targets(y, warm, sample_weight=sample_weight), sample_weight)
+        targets = self._targets(y, warm, sample_weight=sample_weight)
+        return FitData(X, targets, self._row_weights(sample_weight, targets))
+
+    def _row_weights(self, sample_weight, targets, labelled=None, note=""):
+        """The weights of the rows of X that every stage trains with: the
+        validated ``sample_weight`` (None: all 1), which a classifier multiplies
+        by its classes' weights. ``labelled``: which rows of X ``targets`` are
+        (None: every row); ``note`` is added to the errors."""
+        return sample_weight
 
     def _fitted_state(self, network, data):
         return {
@@ -922,6 +933,9 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
 
     _target_attributes = ("classes_", "_multilabel")
     _model_name = "greedy_layerwise_classifier"
+    # Every classifier of the package takes ``class_weight``; a subclass whose
+    # __init__ does not (as a throwaway one in the tests) weighs its classes 1.
+    class_weight = None
 
     def _validate_X_y(self, X, y, warm):
         X, y = validate_data(
@@ -984,14 +998,49 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
                 f"{encoder.classes_.tolist()[0]!r}.{note}"
             )
         if sample_weight is not None:
-            weighed = np.unique(y[sample_weight > 0])
-            if len(weighed) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes with a "
-                    "positive sample_weight, but only the samples of class "
-                    f"{weighed.tolist()[0]!r} weigh more than 0."
-                )
+            self._check_two_classes_weigh(y, sample_weight, "sample_weight")
         return encoder.classes_, encoder.transform(y).astype(np.int32)
+
+    def _check_two_classes_weigh(self, y, weights, name):
+        """Raise unless the rows of at least two classes of ``y`` have a
+        positive weight (``name`` says which)."""
+        weighed = np.unique(y[weights > 0])
+        if len(weighed) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes with a "
+                f"positive {name}, but only the samples of class "
+                f"{weighed.tolist()[0]!r} weigh more than 0."
+            )
+
+    def _row_weights(self, sample_weight, targets, labelled=None, note=""):
+        """``sample_weight`` times the weight of each labelled row's class, as
+        `~sklearn.linear_model.LogisticRegression` weighs its rows; an unlabelled
+        row has no class and keeps its ``sample_weight``. A new array: the
+        caller's weights are never changed."""
+        if self.class_weight is None:
+            return sample_weight
+        if targets.loss != "softmax":
+            raise ValueError(
+                f"{type(self).__name__} takes class_weight={self.class_weight!r} for one "
+                "label per row only; a multilabel indicator y takes class_weight=None "
+                "(as MLPClassifier, which has no class_weight). Weigh the rows with "
+                "sample_weight instead."
+            )
+        classes, indices = targets.attributes["classes_"], targets.values
+        own = sample_weight
+        if sample_weight is not None and labelled is not None:
+            own = sample_weight[labelled]
+        weights = class_weights(self.class_weight, classes, indices, own, note)[indices]
+        if own is not None:
+            weights = own * weights
+        self._check_two_classes_weigh(
+            classes[indices], weights, "weight (sample_weight times class_weight)"
+        )
+        if labelled is None:
+            return weights
+        rows = np.ones(len(labelled)) if sample_weight is None else sample_weight.copy()
+        rows[labelled] = weights
+        return rows
 
     # -- prediction ----------------------------------------------------------------
 
@@ -1269,6 +1318,57 @@ def validated_weights(sample_weight, X):
     if sample_weight is None:
         return None
     return _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+
+
+def class_weights(class_weight, classes, indices, sample_weight=None, note=""):
+    """The weight of each of ``classes`` by ``class_weight``, as
+    `~sklearn.linear_model.LogisticRegression` reads it.
+
+    Parameters
+    ----------
+    class_weight : dict or "balanced"
+        ``{label: weight}`` (a class left out weighs 1), or ``"balanced"``:
+        ``n_samples / (n_classes * np.bincount(y))``, the counts weighted by
+        ``sample_weight`` as `~sklearn.utils.class_weight.compute_class_weight`
+        weighs them.
+    classes : ndarray of shape (n_classes,)
+        The labels of the classes, sorted.
+    indices : ndarray of int of shape (n_labelled,)
+        The class index of each labelled row.
+    sample_weight : ndarray of shape (n_labelled,), optional
+        The labelled rows' weights.
+    note : str
+        Added to the errors.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_classes,)
+    """
+    if class_weight == "balanced":
+        # A class whose rows all weigh 0 has no count: its weight, infinite, would
+        # turn those rows' 0 into NaN. They weigh 0 whatever it is.
+        with np.errstate(divide="ignore"):
+            weights = compute_class_weight(
+                "balanced", classes=classes, y=classes[indices], sample_weight=sample_weight
+            )
+        return np.where(np.isfinite(weights), weights, 0.0)
+    labels = classes.tolist()
+    unknown = [label for label in class_weight if label not in labels]
+    if unknown:
+        raise ValueError(
+            f"The labels {unknown} of class_weight are not classes of y; the classes "
+            f"are {labels}.{note}"
+        )
+    bad = {
+        label: weight
+        for label, weight in class_weight.items()
+        if not (isinstance(weight, numbers.Real) and np.isfinite(weight) and weight >= 0)
+    }
+    if bad:
+        raise ValueError(f"class_weight must map each class to a non-negative number, got {bad}.")
+    # Looked up by the labels as Python values, so that 1 and 1.0 are one label
+    # (compute_class_weight rounds float labels to int before looking them up).
+    return np.array([float(class_weight.get(label, 1.0)) for label in labels])
 
 
 def as_csr(X):

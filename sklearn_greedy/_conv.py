@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import (
+    CLASSIFIER_CONSTRAINTS,
     FLOAT_DTYPES,
     BaseGreedyClassifier,
     BaseGreedyNetwork,
@@ -588,6 +589,65 @@ class GreedyConvClassifier(MultilabelClassifierMixin, _ConvNetwork, BaseGreedyCl
     """
 
     _model_name = "greedy_conv_classifier"
+    _parameter_constraints = {**_ConvNetwork._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
+
+    # The convolutional network's parameters, then the classifier's own: the
+    # regressor shares the network's __init__ and has no class_weight.
+    def __init__(
+        self,
+        n_layers=3,
+        filters=64,
+        kernel_size=3,
+        strides="auto",
+        input_shape=None,
+        aux_depth=1,
+        aux_pool_size=4,
+        mode="frozen",
+        epochs=20,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=128,
+        optimizer="adam",
+        learning_rate=0.005,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        class_weight=None,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            filters=filters,
+            kernel_size=kernel_size,
+            strides=strides,
+            input_shape=input_shape,
+            aux_depth=aux_depth,
+            aux_pool_size=aux_pool_size,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
         """Train the network block by block.

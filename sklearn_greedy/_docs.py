@@ -227,6 +227,22 @@ PARAMETERS = _table(
         """,
         0,
     ),
+    Entry(
+        "class_weight",
+        'dict, "balanced" or None',
+        """
+        Weights of the classes, as in `~sklearn.linear_model.LogisticRegression`:
+        ``{class_label: weight}`` (a class left out weighs 1; a label that is no
+        class raises ``ValueError``), or ``"balanced"``, ``n_samples / (n_classes
+        * np.bincount(y))``, which gives every class the same total weight (the
+        counts weighted by ``sample_weight``, if given). A row weighs its class's
+        weight times its ``sample_weight`` in every stage, and in the validation
+        score of early stopping. ``None``: every class weighs 1. A multilabel
+        ``y`` takes ``None`` only (``ValueError`` otherwise): weigh its rows with
+        ``sample_weight``.
+        """,
+        None,
+    ),
 )
 
 # -- Convolutional networks: blocks, auxiliary heads, their own defaults ------------------
@@ -587,6 +603,15 @@ _UNLABELLED_MARKER = Entry(
 )
 
 
+_PRETRAINED_CLASS_WEIGHT = PARAMETERS["class_weight"].plus(
+    """
+    An unlabelled row has no class: it weighs its ``sample_weight`` alone, in
+    the pretraining and the semi-supervised fine-tuning, and ``"balanced"``
+    counts the labelled rows only.
+    """
+)
+
+
 def _unlabelled_marker(stack):
     return _UNLABELLED_MARKER.but(text=_UNLABELLED_MARKER.text.format(stack=stack))
 
@@ -842,6 +867,7 @@ ESTIMATORS = {
                     """
                 ),
                 _unlabelled_marker("autoencoder"),
+                _PRETRAINED_CLASS_WEIGHT,
                 Entry(
                     "head_max_iter",
                     "int",
@@ -1001,6 +1027,7 @@ ESTIMATORS = {
                     default=10,
                 ),
                 _unlabelled_marker("RBMs"),
+                _PRETRAINED_CLASS_WEIGHT,
                 Entry(
                     "head_max_iter",
                     "int",

@@ -22,6 +22,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
 from ._base import (
+    CLASSIFIER_CONSTRAINTS,
     BaseGreedyClassifier,
     BaseGreedyRegressor,
     MultilabelClassifierMixin,
@@ -41,6 +42,7 @@ PRETRAINED_REGRESSOR_CONSTRAINTS = {
 }
 PRETRAINED_CLASSIFIER_CONSTRAINTS = {
     **PRETRAINED_REGRESSOR_CONSTRAINTS,
+    **CLASSIFIER_CONSTRAINTS,
     "unlabelled_marker": [numbers.Integral, str, None],
 }
 
@@ -95,6 +97,7 @@ class BasePretrainedNetwork:
             note,
             sample_weight=None if sample_weight is None else sample_weight[labelled],
         )
+        sample_weight = self._row_weights(sample_weight, targets, labelled, note)
         if self.verbose and self._unlabelled_rule() is not None:
             print(
                 f"[{type(self).__name__}] {n_unlabelled} of {len(y)} rows are unlabelled "

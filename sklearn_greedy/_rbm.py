@@ -662,6 +662,7 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         staged_heads=False,
         unlabelled_marker=-1,
         head_max_iter=1000,
+        class_weight=None,
     ):
         self.n_layers = n_layers
         self.hidden_units = hidden_units
@@ -686,6 +687,7 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         self.staged_heads = staged_heads
         self.unlabelled_marker = unlabelled_marker
         self.head_max_iter = head_max_iter
+        self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the RBMs on every row, then train the head (and fine-tune).

@@ -1,7 +1,9 @@
 """Supervised greedy layer-wise pretraining: the classifier and the regressor."""
 
 from ._base import (
+    CLASSIFIER_CONSTRAINTS,
     BaseGreedyClassifier,
+    BaseGreedyNetwork,
     BaseGreedyRegressor,
     MultilabelClassifierMixin,
     RegressorScoreMixin,
@@ -169,6 +171,56 @@ class GreedyLayerwiseClassifier(
     >>> len(list(clf.staged_score(X, y)))
     3
     """
+
+    _parameter_constraints = {**BaseGreedyNetwork._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
+
+    # The stages' parameters, then the classifier's own: the regressor shares the
+    # stages' __init__ and has no class_weight.
+    def __init__(
+        self,
+        n_layers=3,
+        hidden_units=128,
+        mode="frozen",
+        epochs=50,
+        finetune_epochs=None,
+        finetune_learning_rate=None,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        momentum=0.9,
+        activation="relu",
+        kernel_initializer="he_uniform",
+        alpha=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+        class_weight=None,
+    ):
+        super().__init__(
+            n_layers=n_layers,
+            hidden_units=hidden_units,
+            mode=mode,
+            epochs=epochs,
+            finetune_epochs=finetune_epochs,
+            finetune_learning_rate=finetune_learning_rate,
+            batch_size=batch_size,
+            optimizer=optimizer,
+            learning_rate=learning_rate,
+            momentum=momentum,
+            activation=activation,
+            kernel_initializer=kernel_initializer,
+            alpha=alpha,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            warm_start=warm_start,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.
