@@ -323,7 +323,9 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """The `StageRunner` of a fit, its history logging at ``verbose``."""
         name = type(self).__name__
         log = ProgressLog(name, self.verbose, len(history) + len(plan))
-        return StageRunner(seed, plan, History(history, [log]), name)
+        # No progress callback when silent: each stage then runs in one call.
+        progress = [log.progress] if self.verbose else []
+        return StageRunner(seed, plan, History(history, [log], progress), name)
 
     def _split_rows(self, data, runner):
         """``data`` split for early stopping as this estimator says, with the

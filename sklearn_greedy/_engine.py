@@ -26,6 +26,7 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -44,6 +45,9 @@ _RMSPROP_RHO = 0.9
 _FLOAT = "float32"
 # Held-out rows scored at a time against a sparse reconstruction target.
 _VALIDATION_ROWS = 256
+# Seconds between a long stage's reports of its progress (`_run`): the length of
+# each chunk of epochs the compiled loop runs per call when progress is reported.
+_PROGRESS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def train_stage(
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
+    progress=None,
 ):
     """Train a stack of dense layers on ``(x, target)``; return the new layers.
 
@@ -187,6 +192,9 @@ def train_stage(
         Denoising: fraction of input entries set to zero, and standard deviation of
         the Gaussian noise added to the input, on every mini-batch. The target stays
         clean.
+    progress : callable, optional
+        Called between chunks of epochs of a long stage; see `_run`. Without
+        it, the stage runs as one call of the compiled loop.
 
     Returns
     -------
@@ -221,6 +229,8 @@ def train_stage(
         _hyperparameters(config, masking_noise, gaussian_noise),
         seed,
         early_stopping,
+        epochs=config.epochs,
+        progress=progress,
     )
 
 
@@ -242,6 +252,7 @@ def train_semi_supervised(
     validation=None,
     masking_noise=0.0,
     gaussian_noise=0.0,
+    progress=None,
 ):
     """Train encoder, head and decoder jointly on labelled and unlabelled rows.
 
@@ -284,6 +295,9 @@ def train_semi_supervised(
         (weighted) accuracy, or by minus the (weighted) mean squared error.
     masking_noise, gaussian_noise : float
         Corruption of the mini-batch of ``x`` before it is encoded.
+    progress : callable, optional
+        Called between chunks of epochs of a long stage; see `_run`. Without
+        it, the stage runs as one call of the compiled loop.
 
     Returns
     -------
@@ -329,6 +343,8 @@ def train_semi_supervised(
         tf.concat([hyper, tf.constant([reconstruction_weight, entropy_weight], "float64")], 0),
         seed,
         early_stopping,
+        epochs=config.epochs,
+        progress=progress,
     )
 
 
@@ -344,6 +360,7 @@ def train_rbm(
     sample_weight=None,
     validation=None,
     validation_weight=None,
+    progress=None,
 ):
     """Train a restricted Boltzmann machine on ``x`` by contrastive divergence.
 
@@ -389,6 +406,9 @@ def train_rbm(
         Held-out rows, scored each epoch when ``config.early_stopping``.
     validation_weight : ndarray of shape (n_val,), optional
         Their weights in that score.
+    progress : callable, optional
+        Called between chunks of epochs of a long stage; see `_run`. Without
+        it, the stage runs as one call of the compiled loop.
 
     Returns
     -------
@@ -416,6 +436,8 @@ def train_rbm(
         tf.concat([hyper, tf.constant([cd_steps], "float64")], 0),
         seed,
         early_stopping,
+        epochs=config.epochs,
+        progress=progress,
         # The up pass, and the down pass with the same (tied) weights.
         unflatten=lambda out: [
             Dense(out[0], out[1]),
@@ -425,12 +447,33 @@ def train_rbm(
     )
 
 
-def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatten=None, state=()):
-    """Call a compiled loop and collect its `StageResult`.
+def _run(
+    loop,
+    layers,
+    data,
+    validation,
+    hyper,
+    seed,
+    early_stopping,
+    *,
+    epochs,
+    progress=None,
+    unflatten=None,
+    state=(),
+):
+    """Run a compiled loop over a stage's ``epochs`` and collect its `StageResult`.
 
     ``layers`` are ``(kernel, bias)`` pairs, or, with ``unflatten``, the tensors
     the loop trains in its order; ``unflatten`` then makes the `StageResult`'s
     ``layers`` of the trained tensors. ``state`` is the loop's initial state.
+
+    Without ``progress``, every epoch runs in one call of the loop. With it, the
+    epochs run in chunks, one call each, the loop's carried state handed from
+    call to call, so that the result is the same to the bit: a first chunk of
+    one epoch, then each sized to last about `_PROGRESS_SECONDS` at the speed
+    of the one before. Once the stage has run that long, ``progress(loss_curve,
+    validation_scores, seconds)`` is called after every chunk but the last,
+    with the curves so far and the seconds since the stage started.
     """
     _, tf = keras_and_tensorflow()
     start = time.perf_counter()
@@ -439,26 +482,45 @@ def _run(loop, layers, data, validation, hyper, seed, early_stopping, *, unflatt
     if unflatten is None:
         kinds = _kinds(layers)
         unflatten = lambda out: _blocks_of_weights(kinds, out)  # noqa: E731
-    out_weights, losses, validation_scores, n_epochs, diverged = loop(
+    carry = loop.start(
         [tf.constant(w, dtype=_FLOAT) for w in flat],
         [tf.constant(s, dtype=_FLOAT) for s in state],
-        data,
-        validation,
-        hyper,
-        tf.constant(int(seed), dtype="int64"),
     )
-    n_epochs = int(n_epochs)
-    out_weights = [w.numpy() for w in out_weights]
+    seed = tf.constant(int(seed), dtype="int64")
+    losses, validation_scores = [], []
+    chunk = epochs if progress is None else 1
+    while True:
+        chunk_start = time.perf_counter()
+        carry, chunk_losses, chunk_scores = loop.run(
+            carry, data, validation, hyper, seed, tf.constant(chunk, dtype="int32")
+        )
+        ran = int(carry.epoch) - len(losses)
+        losses += [float(v) for v in chunk_losses.numpy()[:ran]]
+        if early_stopping:
+            validation_scores += [float(v) for v in chunk_scores.numpy()[:ran]]
+        if bool(carry.done) or len(losses) >= epochs:
+            break
+        now = time.perf_counter()
+        if now - start >= _PROGRESS_SECONDS:
+            progress(list(losses), list(validation_scores), now - start)
+        chunk = _chunk_epochs(ran, now - chunk_start, epochs - len(losses))
+    final = carry.best if early_stopping else carry.params
     return StageResult(
-        layers=unflatten(out_weights),
-        loss_curve=[float(v) for v in losses.numpy()[:n_epochs]],
-        validation_scores=(
-            [float(v) for v in validation_scores.numpy()[:n_epochs]] if early_stopping else []
-        ),
-        n_epochs=n_epochs,
-        diverged=bool(diverged),
+        layers=unflatten([w.numpy() for w in final]),
+        loss_curve=losses,
+        validation_scores=validation_scores,
+        n_epochs=len(losses),
+        diverged=not np.isfinite(losses[-1]),
         seconds=time.perf_counter() - start,
     )
+
+
+def _chunk_epochs(ran, seconds, remaining):
+    """Epochs of the next chunk: as many as fit in `_PROGRESS_SECONDS` at the speed
+    of the last chunk (``ran`` epochs in ``seconds``), at least one, at most the
+    ``remaining`` ones."""
+    per_second = ran / max(seconds, 1e-9)
+    return int(min(remaining, max(1.0, _PROGRESS_SECONDS * per_second)))
 
 
 def _loop_tensor(values, dtype=_FLOAT):
@@ -986,6 +1048,39 @@ def _loss_gradients(batch_loss, kinds):
     return batch_gradients
 
 
+class _Carry(NamedTuple):
+    """What a stage's loop carries from epoch to epoch, and from call to call.
+
+    Every epoch's shuffle is seeded by its index, and every mini-batch's
+    randomness by the steps before it, so a stage run in chunks of epochs, each
+    call taking the carry the last returned, computes what one call computes.
+    """
+
+    epoch: object  # epochs run
+    params: list
+    slots: list  # the optimizer's: lists like params
+    state: list  # batch_gradients' (the persistent chains of PCD)
+    step: object  # mini-batches run
+    # Early stopping's best weights, their score, and the epochs since it last
+    # improved by tol.
+    best: list
+    best_score: object
+    bad: object
+    done: object  # stopped early, or diverged
+
+
+@dataclass(frozen=True)
+class _StageLoop:
+    """A stage's compiled loop: ``start(params, state)`` is the `_Carry` of a
+    stage not yet trained, ``run(carry, data, validation, hyper, seed,
+    n_epochs)`` trains up to ``n_epochs`` more and returns the new carry, and
+    the losses and validation scores of those epochs (the first ``carry.epoch``
+    minus the old one are filled)."""
+
+    start: object
+    run: object
+
+
 def _whole_stage_loop(
     param_specs,
     data_spec,
@@ -1005,35 +1100,77 @@ def _whole_stage_loop(
     any other update direction, such as contrastive divergence's), and the new
     ``state``: tensors of ``state_specs`` that the loop carries from step to step
     and epoch to epoch (the persistent chains of PCD), starting from the ``state``
-    it is called with. ``validation_score(params, validation)`` scores the
+    it is started with. ``validation_score(params, validation)`` scores the
     held-out rows, higher is better. The loop shuffles, steps the optimizer, stops
     early and stops on a non-finite loss.
+
+    Returns a `_StageLoop`: the traced function runs any number of a stage's
+    epochs, all of them (`_run` without progress to report) or a chunk, taking
+    everything it carries from epoch to epoch as input and returning it.
     """
+    # Why chunks of epochs, and not a callback from inside the loop (a
+    # tf.py_function after every epoch), to report progress: neither costs a
+    # fit anything measurable (benchmarks/bench_progress.py times each way on a
+    # loop of this shape: a few milliseconds at most per callback or per call,
+    # against an epoch of 50 000 rows of a tenth of a second, and a call per
+    # chunk of about two seconds), so the design decides. A callback would have
+    # to be traced into the loop: a second trace of every kind of stage for
+    # fits that report, or a branch in every fit's. And it runs on one
+    # of TensorFlow's threads, with no way to tell which of the fits sharing the
+    # traced loop (a threaded search's) it reports on but an id passed in as a
+    # tensor and a registry of callbacks. Chunks need none of that: the loop
+    # stays what it was, and a silent fit calls it once per stage as before.
     _, tf = keras_and_tensorflow()
     init_slots, apply_update = _optimizer_rules(optimizer)
+    param_specs = list(param_specs)
+    n_slots = len(init_slots([tf.zeros([])]))
+    carry_spec = _Carry(
+        epoch=tf.TensorSpec([], "int32"),
+        params=param_specs,
+        slots=[param_specs] * n_slots,
+        state=list(state_specs),
+        step=tf.TensorSpec([], "int32"),
+        best=param_specs,
+        best_score=tf.TensorSpec([], _FLOAT),
+        bad=tf.TensorSpec([], "int32"),
+        done=tf.TensorSpec([], "bool"),
+    )
+
+    def start(params, state):
+        return _Carry(
+            epoch=tf.constant(0),
+            params=list(params),
+            slots=[list(slot) for slot in init_slots(params)],
+            state=list(state),
+            step=tf.constant(0),
+            best=list(params),
+            best_score=tf.constant(-np.inf, _FLOAT),
+            bad=tf.constant(0),
+            done=tf.constant(False),
+        )
 
     @tf.function(
         input_signature=[
-            list(param_specs),
-            list(state_specs),
+            carry_spec,
             data_spec,
             validation_spec,
             tf.TensorSpec([None], "float64"),
             tf.TensorSpec([], "int64"),
+            tf.TensorSpec([], "int32"),
         ],
         autograph=False,
     )
-    def loop(params, state, data, validation, hyper, seed):
+    def loop(carry, data, validation, hyper, seed, n_epochs):
         lr = tf.cast(hyper[0], _FLOAT)
         momentum = tf.cast(hyper[1], _FLOAT)
-        epochs = tf.cast(hyper[3], "int32")
+        end = tf.minimum(carry.epoch + n_epochs, tf.cast(hyper[3], "int32"))
         batch_size = tf.cast(hyper[4], "int32")
         patience = tf.cast(hyper[5], "int32")
         tol = tf.cast(hyper[6], _FLOAT)
         n = _n_rows(data[0])
         n_batches = (n + batch_size - 1) // batch_size
         seed = tf.cast(seed, "int32")
-        params, state = tuple(params), tuple(state)
+        first = carry.epoch
 
         def batch_step(i, params, slots, state, step, total, order):
             stop = tf.minimum((i + 1) * batch_size, n)
@@ -1055,11 +1192,11 @@ def _whole_stage_loop(
                 (0, params, slots, state, step, tf.constant(0.0, _FLOAT), order),
             )
             epoch_loss = total / tf.cast(n, _FLOAT)
-            losses = losses.write(epoch, epoch_loss)
+            losses = losses.write(epoch - first, epoch_loss)
             diverged = tf.logical_not(tf.math.is_finite(epoch_loss))
             if early_stopping:
                 current = validation_score(params, validation)
-                val_scores = val_scores.write(epoch, current)
+                val_scores = val_scores.write(epoch - first, current)
                 improved = current > best_score + tol
                 bad = tf.where(improved, 0, bad + 1)
                 better = current > best_score
@@ -1082,27 +1219,37 @@ def _whole_stage_loop(
                 done,
             )
 
-        epoch, params, _, _, _, losses, val_scores, best, _, _, diverged = tf.while_loop(
-            lambda epoch, *rest: tf.logical_and(epoch < epochs, tf.logical_not(rest[-1])),
-            epoch_step,
-            (
-                0,
-                params,
-                init_slots(params),
-                state,
-                0,
-                tf.TensorArray(_FLOAT, size=epochs, element_shape=[]),
-                # Filled only when early stopping scores the validation rows.
-                tf.TensorArray(_FLOAT, size=epochs, element_shape=[]),
-                params,
-                tf.constant(-np.inf, _FLOAT),
-                0,
-                tf.constant(False),
-            ),
+        epoch, params, slots, state, step, losses, val_scores, best, best_score, bad, done = (
+            tf.while_loop(
+                lambda epoch, *rest: tf.logical_and(epoch < end, tf.logical_not(rest[-1])),
+                epoch_step,
+                (
+                    carry.epoch,
+                    tuple(carry.params),
+                    tuple(tuple(slot) for slot in carry.slots),
+                    tuple(carry.state),
+                    carry.step,
+                    tf.TensorArray(_FLOAT, size=n_epochs, element_shape=[]),
+                    # Filled only when early stopping scores the validation rows.
+                    tf.TensorArray(_FLOAT, size=n_epochs, element_shape=[]),
+                    tuple(carry.best),
+                    carry.best_score,
+                    carry.bad,
+                    carry.done,
+                ),
+            )
         )
-        losses = losses.stack()
-        diverged = tf.logical_not(tf.math.is_finite(losses[epoch - 1]))
-        final = best if early_stopping else params
-        return list(final), losses, val_scores.stack(), epoch, diverged
+        carry = _Carry(
+            epoch=epoch,
+            params=list(params),
+            slots=[list(slot) for slot in slots],
+            state=list(state),
+            step=step,
+            best=list(best),
+            best_score=best_score,
+            bad=bad,
+            done=done,
+        )
+        return carry, losses.stack(), val_scores.stack()
 
-    return loop
+    return _StageLoop(start=start, run=loop)

@@ -70,7 +70,7 @@ class HeadStage(Stage):
     def max_epochs(self):
         return self.epochs
 
-    def train(self, seed, number):
+    def train(self, seed, number, progress=None):
         start = time.perf_counter()
         x, target, sample_weight = self.x, self.target, self.sample_weight
         # The solvers converge in far fewer iterations on standardized features;

@@ -88,12 +88,14 @@ def score_name(loss, reconstruction=False):
 
 class Stage:
     """What `StageRunner.run` asks of every stage, beyond its ``kind`` and
-    ``depth``: ``train(seed, number)`` (a `StageResult`; ``number`` is the
-    stage's in the fit, for its messages), ``score(layers)`` (the record's score,
-    higher is better), ``score_name``, ``rate_name`` (the learning rate's
-    parameter, named if it diverges), ``minimised`` (whether the convergence
-    criterion applies to its loss) and ``config``; these two its rows and its
-    bound of epochs read from them."""
+    ``depth``: ``train(seed, number, progress=None)`` (a `StageResult`;
+    ``number`` is the stage's in the fit, for its messages; ``progress``, when
+    given, is for the engine to report a long stage's epochs as they run, see
+    `sklearn_greedy._engine._run`; a stage solved in one step ignores it),
+    ``score(layers)`` (the record's score, higher is better), ``score_name``,
+    ``rate_name`` (the learning rate's parameter, named if it diverges),
+    ``minimised`` (whether the convergence criterion applies to its loss) and
+    ``config``; these two its rows and its bound of epochs read from them."""
 
     @property
     def n_rows(self):
@@ -164,7 +166,7 @@ class GradientStage(Stage):
                 trained, self.x, self.target, self.loss, self.activation, self.sample_weight
             )
 
-    def train(self, seed, number):
+    def train(self, seed, number, progress=None):
         return train_stage(
             self.layers,
             self.x,
@@ -176,6 +178,7 @@ class GradientStage(Stage):
             sample_weight=self.sample_weight,
             validation=self.validation,
             **self.noise,
+            progress=progress,
         )
 
 
@@ -210,7 +213,7 @@ class SemiSupervisedStage(Stage):
     def score_name(self):
         return score_name(self.loss)
 
-    def train(self, seed, number):
+    def train(self, seed, number, progress=None):
         labelled = self.labelled
         return train_semi_supervised(
             self.layers,
@@ -228,6 +231,7 @@ class SemiSupervisedStage(Stage):
             labelled_weight=labelled.weight,
             validation=labelled.validation,
             **self.noise,
+            progress=progress,
         )
 
     def score(self, trained):
@@ -267,7 +271,7 @@ class ContrastiveDivergenceStage(Stage):
     # objective whose convergence the recorded loss would show.
     minimised = False
 
-    def train(self, seed, number):
+    def train(self, seed, number, progress=None):
         validation = self.validation
         return train_rbm(
             self.rbm,
@@ -280,6 +284,7 @@ class ContrastiveDivergenceStage(Stage):
             sample_weight=self.sample_weight,
             validation=None if validation is None else validation[0],
             validation_weight=None if validation is None else validation[2],
+            progress=progress,
         )
 
     def score(self, trained):
@@ -305,8 +310,8 @@ class StageRunner:
     plan : list of (kind, depth)
         The stages this fit trains, in order.
     history : History
-        Records of stages trained by earlier fits (a warm start) and the
-        callbacks of new ones; new records are appended to it.
+        Records of stages trained by earlier fits (a warm start), the
+        callbacks of new ones and of running ones; new records are appended to it.
     name : str
         The estimator's class name, in warnings.
     """
@@ -348,7 +353,9 @@ class StageRunner:
         """
         number = self._next_stage(stage.kind, stage.depth)
         self._check_batch_size(stage, number)
-        result = stage.train(self.seed_for(stage.kind, stage.depth, "train"), number)
+        result = stage.train(
+            self.seed_for(stage.kind, stage.depth, "train"), number, self._progress(stage, number)
+        )
         if result.diverged:
             raise ValueError(
                 f"Training diverged in stage {number} of {self.n_stages} ({stage.kind}, depth "
@@ -371,6 +378,27 @@ class StageRunner:
             self._unconverged.append((record, config))
         self.history.add(record, stage)
         return result.layers
+
+    def _progress(self, stage, number):
+        """The engine's ``progress`` callback for stage ``number``: it hands the
+        history's progress callbacks the record of the stage so far (without its
+        score). None when there are none, so that the stage runs in one call."""
+        if not self.history.progress:
+            return None
+
+        def progress(losses, validation_scores, seconds):
+            record = {
+                "stage": number,
+                "kind": stage.kind,
+                "depth": stage.depth,
+                "loss": losses,
+                "validation_score": validation_scores,
+                "epochs": len(losses),
+                "seconds": seconds,
+            }
+            self.history.running(record, stage)
+
+        return progress
 
     def _check_batch_size(self, stage, number):
         config = getattr(stage, "config", None)

@@ -7,15 +7,19 @@ import warnings
 import numpy as np
 import pytest
 from _registry import REPORTED, param_list
+from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import (
     AutoencoderPretrainedClassifier,
     GreedyLayerwiseClassifier,
     StackedAutoencoder,
+    StackedRBM,
+    _engine,
 )
-from sklearn_greedy._stages import converged
+from sklearn_greedy._stages import GradientStage, converged
 
 
 def _fit(estimator, X, y, **params):
@@ -59,8 +63,11 @@ def test_verbose_2_prints_one_plain_line_per_epoch(small_blobs, capsys, early_st
     assert first_summary.startswith("[GreedyLayerwiseClassifier] stage 1/3 (greedy, depth 1)")
 
 
-def test_verbose_1_prints_no_epoch_lines(small_blobs, capsys):
+def test_verbose_1_prints_no_epoch_lines(small_blobs, capsys, monkeypatch):
     X, y = small_blobs
+    # Stages shorter than the progress interval, however slow the machine (a
+    # first fit traces its loops): only their summaries.
+    monkeypatch.setattr(_engine, "_PROGRESS_SECONDS", np.inf)
     GreedyLayerwiseClassifier(verbose=1, **REPORTED).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
@@ -94,6 +101,173 @@ def test_autoencoder_classifier_numbers_pretraining_and_heads_as_one_sequence(sm
         ("finetune", "2"),
     ]
     assert [record["stage"] for record in clf.history_] == [1, 2, 3, 4, 5]
+
+
+# -- progress within a stage ----------------------------------------------------------
+
+TRAINED_MARK = "-- stage trained --"
+PROGRESS_LINE = re.compile(
+    r"\[(\w+)\] stage (\d+)/(\d+) \((\w+), depth (\d+)\): epoch (\d+)/(\d+), "
+    r"loss (\d+\.\d{4})(, validation score (-?\d+\.\d{4}))?, (\d+\.\d) s"
+)
+
+
+@pytest.fixture
+def every_epoch_a_chunk(monkeypatch):
+    """No progress interval: every epoch runs in its own call of the compiled loop,
+    and progress is reported after each but the last; and a line printed when a
+    gradient stage's training returns, to tell what was printed while it ran."""
+    monkeypatch.setattr(_engine, "_PROGRESS_SECONDS", 0.0)
+    train = GradientStage.train
+
+    def marked(self, *args, **kwargs):
+        result = train(self, *args, **kwargs)
+        print(TRAINED_MARK)
+        return result
+
+    monkeypatch.setattr(GradientStage, "train", marked)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_verbose_1_prints_progress_lines_while_a_stage_runs(
+    small_blobs, capsys, every_epoch_a_chunk, early_stopping
+):
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(
+        verbose=1, early_stopping=early_stopping, n_iter_no_change=50, **REPORTED
+    ).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    # Per stage: a line after each of its first three epochs, then its end.
+    assert len(lines) == 2 * 5
+    for record, stage_lines in zip(clf.history_, [lines[:5], lines[5:]]):
+        progress = [PROGRESS_LINE.fullmatch(line) for line in stage_lines[:3]]
+        assert all(progress), stage_lines
+        assert stage_lines[3] == TRAINED_MARK
+        assert stage_lines[4].startswith(f"[GreedyLayerwiseClassifier] stage {record['stage']}/2")
+        assert "epoch " not in stage_lines[4]
+        for epoch, match in enumerate(progress, start=1):
+            name, number, n_stages, kind, depth, shown, bound, loss = match.groups()[:8]
+            assert (name, int(number), int(n_stages)) == (
+                "GreedyLayerwiseClassifier",
+                record["stage"],
+                2,
+            )
+            assert (kind, int(depth)) == (record["kind"], record["depth"])
+            assert (int(shown), int(bound)) == (epoch, 4)
+            assert float(loss) == round(record["loss"][epoch - 1], 4)
+            if early_stopping:
+                assert float(match[10]) == round(record["validation_score"][epoch - 1], 4)
+            else:
+                assert match[9] is None
+        seconds = [float(match[11]) for match in progress]
+        assert seconds == sorted(seconds)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_verbose_2_prints_epoch_lines_as_the_epochs_run(
+    small_blobs, capsys, every_epoch_a_chunk, early_stopping
+):
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(
+        mode="finetune", verbose=2, early_stopping=early_stopping, n_iter_no_change=50, **REPORTED
+    ).fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    epochs = [EPOCH_LINE.fullmatch(line) for line in lines]
+    # Epochs 1 to 3 of each stage are printed while it trains, the last one after.
+    shape = [
+        "epoch" if match else ("trained" if line == TRAINED_MARK else "summary")
+        for line, match in zip(lines, epochs)
+    ]
+    assert shape == (["epoch"] * 3 + ["trained", "epoch", "summary"]) * 3
+    printed = [(int(m[2]), int(m[4]), float(m[6])) for m in epochs if m]
+    assert printed == [
+        (record["stage"], epoch, round(value, 4))
+        for record in clf.history_
+        for epoch, value in enumerate(record["loss"], start=1)
+    ]
+
+
+def test_a_stage_that_stops_early_reports_no_epoch_twice(small_blobs, capsys, every_epoch_a_chunk):
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(
+        verbose=2, learning_rate=1e-9, early_stopping=True, n_iter_no_change=2, **REPORTED
+    ).fit(X, y)
+    epochs = [EPOCH_LINE.fullmatch(line) for line in capsys.readouterr().out.splitlines()]
+    # Best at epoch 1, then two epochs without improvement: three epochs a stage.
+    assert [record["epochs"] for record in clf.history_] == [3, 3]
+    assert [(int(m[2]), int(m[4])) for m in epochs if m] == [
+        (stage, epoch) for stage in (1, 2) for epoch in (1, 2, 3)
+    ]
+
+
+def test_verbose_0_prints_nothing_and_runs_each_stage_in_one_call(
+    small_blobs, capsys, monkeypatch
+):
+    X, y = small_blobs
+    monkeypatch.setattr(_engine, "_PROGRESS_SECONDS", 0.0)
+
+    def no_second_chunk(*args):
+        raise AssertionError("a silent fit runs each stage in one call of its loop")
+
+    monkeypatch.setattr(_engine, "_chunk_epochs", no_second_chunk)
+    clf = GreedyLayerwiseClassifier(mode="finetune", **REPORTED).fit(X, y)
+    assert capsys.readouterr().out == ""
+    assert [record["epochs"] for record in clf.history_] == [4, 4, 4]
+
+
+def test_chunks_are_sized_to_the_progress_interval(monkeypatch):
+    monkeypatch.setattr(_engine, "_PROGRESS_SECONDS", 2.0)
+    assert _engine._chunk_epochs(ran=5, seconds=0.5, remaining=100) == 20
+    assert _engine._chunk_epochs(ran=5, seconds=0.5, remaining=12) == 12
+    # An epoch longer than the interval: one epoch a chunk.
+    assert _engine._chunk_epochs(ran=1, seconds=30.0, remaining=12) == 1
+    assert _engine._chunk_epochs(ran=3, seconds=0.0, remaining=7) == 7
+
+
+def _fitted(estimator):
+    """The fitted weights and the history of ``estimator``, but the seconds."""
+    history = [
+        {k: v for k, v in record.items() if k != "seconds"} for record in estimator.history_
+    ]
+    return [*estimator.coefs_, *estimator.intercepts_], history
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        GreedyLayerwiseClassifier(mode="finetune", **REPORTED),
+        GreedyLayerwiseClassifier(mode="finetune", early_stopping=True, **REPORTED),
+        # Stops early within the stage: best at epoch 1, then two without improvement.
+        GreedyLayerwiseClassifier(
+            learning_rate=1e-9, early_stopping=True, n_iter_no_change=2, **REPORTED
+        ),
+        GreedyLayerwiseClassifier(mode="end_to_end", optimizer="adam", **REPORTED),
+        GreedyLayerwiseClassifier(optimizer="rmsprop", **REPORTED),
+        # Semi-supervised fine-tuning on the partly labelled rows.
+        AutoencoderPretrainedClassifier(
+            mode="finetune", early_stopping=True, n_iter_no_change=50, **REPORTED
+        ),
+        # Persistent chains carried from call to call.
+        StackedRBM(persistent=True, visible_units="gaussian", batch_size=16, **REPORTED),
+    ],
+    ids=["greedy", "early-stopping", "stops-early", "adam", "rmsprop", "semi", "pcd"],
+)
+def test_fits_are_bit_identical_whatever_verbose(small_blobs, capsys, monkeypatch, estimator):
+    # Progress reported after every epoch: the stages run in as many calls of
+    # their loops as they have epochs, against one call each when silent.
+    monkeypatch.setattr(_engine, "_PROGRESS_SECONDS", 0.0)
+    X, y = small_blobs
+    X = StandardScaler().fit_transform(X)
+    if isinstance(estimator, AutoencoderPretrainedClassifier):
+        y = np.where(np.arange(len(y)) % 3 == 0, -1, y)  # a third unlabelled
+    silent = clone(estimator).fit(X, y)
+    assert capsys.readouterr().out == ""
+    told = clone(estimator).set_params(verbose=2).fit(X, y)
+    assert "epoch 1/4" in capsys.readouterr().out
+    (silent_weights, silent_history), (told_weights, told_history) = map(_fitted, (silent, told))
+    assert told_history == silent_history
+    for ours, theirs in zip(told_weights, silent_weights, strict=True):
+        assert_array_equal(ours, theirs)
 
 
 # -- ConvergenceWarning -------------------------------------------------------------
