@@ -471,9 +471,11 @@ def _run(
     epochs run in chunks, one call each, the loop's carried state handed from
     call to call, so that the result is the same to the bit: a first chunk of
     one epoch, then each sized to last about `_PROGRESS_SECONDS` at the speed
-    of the one before. Once the stage has run that long, ``progress(loss_curve,
-    validation_scores, seconds)`` is called after every chunk but the last,
-    with the curves so far and the seconds since the stage started.
+    of the one before. Once the stage has run for half that long,
+    ``progress(loss_curve, validation_scores, seconds)`` is called after every
+    chunk but the last, with the curves so far and the seconds since the stage
+    started: about every `_PROGRESS_SECONDS` (a shorter stage has mostly ended
+    by then, in its second chunk).
     """
     _, tf = keras_and_tensorflow()
     start = time.perf_counter()
@@ -501,7 +503,9 @@ def _run(
         if bool(carry.done) or len(losses) >= epochs:
             break
         now = time.perf_counter()
-        if now - start >= _PROGRESS_SECONDS:
+        # Half: a chunk sized to the interval at the last chunk's speed may end a
+        # little early, and its line should not wait for the next one.
+        if now - start >= _PROGRESS_SECONDS / 2:
             progress(list(losses), list(validation_scores), now - start)
         chunk = _chunk_epochs(ran, now - chunk_start, epochs - len(losses))
     final = carry.best if early_stopping else carry.params
