@@ -221,9 +221,10 @@ PARAMETERS = _table(
         "verbose",
         "int",
         """
-        0 silent; 1 one line per stage; 2 also one line per epoch with its loss
-        (and validation score), printed when the stage ends: a stage runs as one
-        compiled loop.
+        0 silent; 1 one line per stage as it ends, and, while a long stage runs,
+        a line every few seconds with its epoch, loss and time so far; 2 one line
+        per epoch with its loss (and validation score) instead, as the epochs
+        run, then the stage's line. The fit is the same whatever ``verbose``.
         """,
         0,
     ),
