@@ -49,8 +49,8 @@ class History(list):
 class ProgressLog:
     """The ``verbose`` lines of a fit, plain lines as `MLPClassifier` prints its
     iterations: at ``verbose=1`` one per stage as it ends, and one every few
-    seconds while a long stage runs; at ``verbose >= 2`` one per epoch as well,
-    instead of the latter, before the line of its stage.
+    seconds while a long stage runs; at ``verbose >= 2`` one per epoch instead
+    of the latter, printed as the epochs run, then the stage's.
 
     Call it as `History`'s callback of ended stages, and give its `progress`
     as the callback of running ones.
