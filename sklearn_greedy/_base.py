@@ -273,19 +273,25 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """Whether this fit grows the fitted network instead of starting over."""
         if not (self.warm_start and hasattr(self, "n_layers_")):
             return False
+        self._check_fitted_widths(widths, "warm_start", "Set warm_start=False")
+        return True
+
+    def _check_fitted_widths(self, widths, method, instead):
+        """Raise unless ``widths`` keep the fitted hidden layers, which ``method``
+        (``"warm_start"``, ``"partial_fit"``) goes on from; ``instead`` says how to
+        start over."""
         if self.n_layers < self.n_layers_:
             raise ValueError(
                 f"n_layers={self.n_layers} is smaller than the {self.n_layers_} layers "
-                "already fitted; warm_start can only add layers. Set warm_start=False "
-                "to fit from scratch."
+                f"already fitted; {method} can only add layers. {instead} to fit from "
+                "scratch."
             )
         fitted_widths = tuple(block.n_outputs for block in self._network()[: self.n_layers_])
         if widths[: self.n_layers_] != fitted_widths:
             raise ValueError(
-                f"warm_start keeps the fitted hidden layers of widths {fitted_widths}, "
+                f"{method} keeps the fitted hidden layers of widths {fitted_widths}, "
                 f"but hidden_units asks for {widths[: self.n_layers_]} there."
             )
-        return True
 
     # -- the fit template ------------------------------------------------------------
 
@@ -307,7 +313,8 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         data = self._validate_fit_data(X, y, warm, sample_weight)
         if warm and self.n_layers == self.n_layers_:
             warn_at_caller(
-                "Warm-start fitting without increasing n_layers does not fit new layers."
+                "Warm-start fitting without increasing n_layers does not fit new layers. "
+                "To keep training the fitted network, call partial_fit."
             )
             return self
         runner = self._runner(
@@ -319,13 +326,14 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         runner.warn_if_unconverged()
         return self
 
-    def _runner(self, seed, plan, history):
-        """The `StageRunner` of a fit, its history logging at ``verbose``."""
+    def _runner(self, seed, plan, history, resume=None, one_epoch=False):
+        """The `StageRunner` of a fit, its history logging at ``verbose``
+        (``resume``, ``one_epoch``: a call of `partial_fit`'s, see `StageRunner`)."""
         name = type(self).__name__
-        log = ProgressLog(name, self.verbose, len(history) + len(plan))
+        log = ProgressLog(name, self.verbose, len(history) + len(plan) - (resume is not None))
         # No progress callback when silent: each stage then runs in one call.
         progress = [log.progress] if self.verbose else []
-        return StageRunner(seed, plan, History(history, [log], progress), name)
+        return StageRunner(seed, plan, History(history, [log], progress), name, resume, one_epoch)
 
     def _split_rows(self, data, runner):
         """``data`` split for early stopping as this estimator says, with the
@@ -360,6 +368,8 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         history = [
             record for record in runner.history if own_kinds is None or record["kind"] in own_kinds
         ]
+        # A fit keeps no optimizer state: a later partial_fit starts new slots.
+        self.__dict__.pop("_partial_carry", None)
         self._set_fitted(
             n_layers_=self.n_layers, history_=history, _fit_seed=runner.seed, **fitted
         )
@@ -535,6 +545,7 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         runner = self._runner(self._fit_seed, [("finetune", self.n_layers_)], self.history_)
         data = self._split_rows(self._validate_fit_data(X, y, True, sample_weight), runner)
         fitted = self._joint_stage(data, runner, self._fitted_network())
+        self.__dict__.pop("_partial_carry", None)
         self._set_fitted(history_=list(runner.history), **fitted)
         return self
 
@@ -872,6 +883,125 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
         )
         return coefs_and_intercepts([*layers, targets.fold(head)])
 
+    # -- partial_fit ----------------------------------------------------------------
+    #
+    # A call trains one stage of the fit's plan (`_plan`) for one epoch over the
+    # block it is given: the stage the last call trained, until it has run its
+    # epochs, then the next planned one; the last planned stage goes on for as
+    # many calls as come. The compiled loop's state at the end of a call (its
+    # epoch and mini-batch counts and the optimizer's slots, as numpy) is kept in
+    # ``_partial_carry`` with the stage's weights, and the next call of that stage
+    # starts from it: the epochs of a stage spread over calls compute, on the same
+    # rows, what one fit's stage computes (the shuffle and the noise of an epoch
+    # are seeded by the stage, the epoch and the step).
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def _partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Every predictor's ``partial_fit``: one epoch of the current stage."""
+        widths = self._check_hyperparameters()
+        first = not hasattr(self, "n_layers_")
+        if not first:
+            self._check_fitted_widths(widths, "partial_fit", "Call fit, or clone the estimator,")
+        X, y = self._validate_X_y(X, y, not first)
+        sample_weight = validated_weights(sample_weight, X)
+        targets = self._partial_targets(y, classes, first, sample_weight)
+        data = FitData(X, targets, self._partial_row_weights(sample_weight, targets))
+        plan = self._plan(0)
+        stage, resume = self._next_partial_stage(plan, targets, first)
+        seed = fit_seed(self.random_state) if first else self._fit_seed
+        history = () if first else self.history_
+        runner = self._runner(seed, [stage], history, resume=resume, one_epoch=True)
+        kind, depth = stage
+        if kind == "end_to_end":
+            if resume is None:
+                network = self._random_network(data, widths, runner, GreedyNetwork())
+                fitted = self._fitted_state(network, data)
+            else:
+                network, fitted = self._fitted_network(), {}
+            fitted.update(self._joint_stage(data, runner, network))
+            n_layers = self.n_layers
+        elif kind == "finetune":
+            fitted = self._joint_stage(data, runner, self._fitted_network())
+            n_layers = self.n_layers
+        else:
+            below = self._network_below(depth)
+            _, layer, top = next(iter(self._grow(data, widths[:depth], runner, below)))
+            fitted = self._fitted_state(below.grown(layer, top), data)
+            n_layers = depth
+        self._set_fitted(
+            n_layers_=n_layers,
+            history_=list(runner.history),
+            _fit_seed=runner.seed,
+            _partial_carry=runner.carry,
+            **{**targets.attributes, **fitted},
+        )
+        return self
+
+    def _next_partial_stage(self, plan, targets, first):
+        """The stage ``(kind, depth)`` of this call of `partial_fit`, and the state
+        it resumes from (None: a new stage)."""
+        if first:
+            return plan[0], None
+        last = self.history_[-1]
+        stage = (last["kind"], last["depth"])
+        if stage not in plan:
+            raise ValueError(
+                f"partial_fit goes on from the fitted network's last stage ({stage[0]}, "
+                f"depth {stage[1]}), which is not a stage of mode={self.mode!r} with "
+                f"n_layers={self.n_layers}. Call fit, or clone the estimator, to start over."
+            )
+        carry = getattr(self, "_partial_carry", None)
+        index = plan.index(stage)
+        if carry is not None and (carry["kind"], carry["depth"]) == stage:
+            total = self._training_config(finetune=stage[0] == "finetune").epochs
+            ended = carry["epoch"] >= total
+        else:
+            # Fitted by fit (or cut by at_depth): its stages have ended, and there
+            # are no optimizer slots to go on with.
+            carry, ended = None, True
+        if ended and index + 1 < len(plan):
+            return plan[index + 1], None
+        if carry is None:
+            carry = {
+                "kind": stage[0],
+                "depth": stage[1],
+                "layers": self._stage_layers(stage, targets),
+                "epoch": int(last["epochs"]),
+                "step": 0,
+                "slots": None,
+            }
+        return stage, carry
+
+    def _network_below(self, depth):
+        """The fitted network cut below greedy stage ``depth``: its first ``depth - 1``
+        layers and the top of that depth, which the stage grows."""
+        if depth == 1:
+            return GreedyNetwork()
+        network = self._fitted_network()
+        layers, tops = network.staged_layers[: depth - 1], network.staged_tops[: depth - 1]
+        return GreedyNetwork(list(layers), list(tops[-1]), list(layers), list(tops))
+
+    def _stage_layers(self, stage, targets):
+        """The layers fitted stage ``(kind, depth)`` trained, the output layer in the
+        units the stage trains in."""
+        kind, depth = stage
+        network = self._fitted_network()
+        if kind in MODES:
+            *layers, output = network.all_layers
+        else:
+            layers = [network.staged_layers[depth - 1], *network.staged_tops[depth - 1]]
+            *layers, output = layers
+        return [*layers, targets.unfold(output)]
+
+    def _partial_targets(self, y, classes, first, sample_weight):
+        """The `Targets` of a block of `partial_fit` (``classes``: a classifier's)."""
+        return self._targets(y, not first, sample_weight=sample_weight)
+
+    def _partial_row_weights(self, sample_weight, targets):
+        """The weights of a block's rows in `partial_fit`."""
+        return sample_weight
+
     @abstractmethod
     def _validate_X_y(self, X, y, warm):
         """Validated ``X`` and ``y``, as arrays."""
@@ -988,6 +1118,66 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
             )
         attributes = {"classes_": classes, "_multilabel": multilabel}
         return Targets(values, loss, len(classes), attributes)
+
+    def _partial_targets(self, y, classes, first, sample_weight):
+        """Class indices of a block of `partial_fit` among ``classes`` (those of the
+        first call), which a block need not all hold; a multilabel indicator's
+        labels are its columns, as in a fit."""
+        if y.ndim == 2:
+            return self._targets(y, not first, sample_weight=sample_weight)
+        check_classification_targets(y)
+        if classes is not None:
+            classes = np.unique(column_or_1d(classes))
+        if first:
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: every "
+                    "label the estimator will see, as a block may not hold them all."
+                )
+            if len(classes) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 classes, got classes="
+                    f"{classes.tolist()}."
+                )
+        else:
+            if getattr(self, "_multilabel", False):
+                raise ValueError(
+                    "This estimator was fitted on a multilabel indicator y; partial_fit "
+                    "takes the same kind of y."
+                )
+            if classes is not None and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes={classes.tolist()} is not the same as the classes_ of the "
+                    f"fitted estimator, {self.classes_.tolist()}."
+                )
+            classes = self.classes_
+        unknown = np.setdiff1d(y, classes)
+        if unknown.size:
+            raise ValueError(
+                f"y holds the labels {unknown.tolist()}, which are not in classes="
+                f"{classes.tolist()} (given to the first call of partial_fit)."
+            )
+        values = np.searchsorted(classes, y).astype(np.int32)
+        attributes = {"classes_": classes, "_multilabel": False}
+        return Targets(values, "softmax", len(classes), attributes)
+
+    def _partial_row_weights(self, sample_weight, targets):
+        """``sample_weight`` times a ``class_weight`` dict's weight of each row's
+        class; ``"balanced"`` needs the class counts of all the data, which
+        `partial_fit` never sees."""
+        if self.class_weight is None:
+            return sample_weight
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "partial_fit takes no class_weight='balanced': its weights need the class "
+                "counts of all the data, which partial_fit sees one block at a time. Pass "
+                "them as a dict, e.g. from sklearn.utils.class_weight.compute_class_weight."
+            )
+        if targets.loss != "softmax":
+            return self._row_weights(sample_weight, targets)  # raises, as fit does
+        classes, indices = targets.attributes["classes_"], targets.values
+        weights = class_weights(self.class_weight, classes, indices)[indices]
+        return weights if sample_weight is None else sample_weight * weights
 
     def _encode_labels(self, y, note="", sample_weight=None):
         """The classes of ``y`` and its class indices; two classes must weigh

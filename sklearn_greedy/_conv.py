@@ -27,7 +27,7 @@ from ._base import (
     coefs_and_intercepts,
 )
 from ._compat import Interval, StrOptions, validate_data
-from ._docs import document
+from ._docs import document, partial_fit_doc
 from ._engine import hidden_features
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import GreedyNetwork
@@ -659,6 +659,11 @@ class GreedyConvClassifier(MultilabelClassifierMixin, _ConvNetwork, BaseGreedyCl
         """
         return self._fit(X, y, sample_weight)
 
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return self._partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("classifier")
+
 
 @document
 class GreedyConvRegressor(RegressorScoreMixin, _ConvNetwork, BaseGreedyRegressor):
@@ -757,6 +762,11 @@ class GreedyConvRegressor(RegressorScoreMixin, _ConvNetwork, BaseGreedyRegressor
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        return self._partial_fit(X, y, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("regressor")
 
 
 def _as_rows(X):

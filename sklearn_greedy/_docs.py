@@ -32,8 +32,9 @@ Examples) in its module, next to the class::
 
 gets a ``Parameters`` section, in the order of the ``__init__`` signature, before
 its first section; an attribute given by its bare name (``n_features_in_`` above)
-gets its shared entry; and the docstring of the class's own `fit`, if the class
-defines one, gets its ``Parameters`` before its ``Returns``.
+gets its shared entry; and the docstring of the class's own `fit` and
+``partial_fit``, if the class defines them, gets its ``Parameters`` before its
+``Returns``.
 """
 
 import dataclasses
@@ -775,6 +776,57 @@ _RBM_PRETRAINED_X = _fit_X(
     first="RBM",
 )
 
+_PARTIAL_FIT_CLASSES = Entry(
+    "classes",
+    "array-like of shape (n_classes,)",
+    """
+    Every class label the estimator will see, required on the first
+    call to ``partial_fit`` (a block need not hold them all) and
+    optional, but then the same, on later calls. Not used with a
+    multilabel indicator ``y``, whose labels are its columns.
+    """,
+    None,
+)
+
+
+def partial_fit_doc(task):
+    """The docstring of a ``partial_fit`` (``task``: ``"classifier"`` or
+    ``"regressor"``), before `document` gives it its ``Parameters``."""
+    first = (
+        "``classes`` is required on the first call, and a later block with a label\n"
+        "    not in it raises ``ValueError``."
+        if task == "classifier"
+        else "The targets are standardized with the mean and standard deviation of\n"
+        "    the first call's block (its weighted ones), kept for every later call."
+    )
+    return f"""Train for one epoch over one block of rows (out-of-core training).
+
+    Each call trains the current stage of the plan ``fit`` follows for one
+    pass over ``X``: after ``epochs`` calls the greedy stage of depth ``k`` is
+    done and the next call starts stage ``k + 1``, a new layer on top of the
+    frozen ones; once the ``n_layers`` greedy stages are done, ``"frozen"``
+    mode keeps training the last one (the top layer and the output layer) and
+    ``"finetune"`` mode fine-tunes the whole network, for every later call.
+    ``"end_to_end"`` mode trains the whole network in every call. The
+    optimizer's state (Adam's moments, SGD's velocity) goes on from call to
+    call, so ``n_layers * epochs`` calls on the same rows give the network
+    one ``fit`` gives, to float precision. The estimator is fitted after any
+    call: ``n_layers_`` is the depth trained so far, and ``history_`` grows
+    by one epoch a call. {first}
+
+    ``early_stopping`` is ignored, as `~sklearn.neural_network.MLPClassifier`
+    ignores it in ``partial_fit``: a call sees one block, and holds none of it
+    out. After ``fit``, ``partial_fit`` goes on from the fitted network, with
+    a new optimizer state (a ``fit`` keeps none). See the user guide,
+    "partial_fit and out-of-core training".
+
+    Returns
+    -------
+    self : object
+        The fitted estimator.
+    """
+
+
 # -- What each estimator documents -------------------------------------------------------
 
 
@@ -1160,8 +1212,9 @@ def document(cls):
     The class docstring gets a ``Parameters`` section before its first section:
     the entry of each parameter of ``cls.__init__``, in the order of the
     signature. In its ``Attributes`` section an attribute given by its bare name
-    gets its shared entry. If ``cls`` defines `fit`, its docstring gets a
-    ``Parameters`` section (in the order of fit's signature) before ``Returns``.
+    gets its shared entry. If ``cls`` defines `fit` (or ``partial_fit``), its
+    docstring gets a ``Parameters`` section (in the order of its signature)
+    before ``Returns``.
     A parameter with no entry is left out (the tests say which).
     """
     name = cls.__name__
@@ -1171,9 +1224,12 @@ def document(cls):
     text = _with_parameters(cls.__doc__, entries, None, name)
     text = _with_shared_attributes(text, docs.attributes, name)
     cls.__doc__ = _reindented(text, _indentation(cls.__doc__))
-    fit = cls.__dict__.get("fit")
-    if fit is not None:
-        fit_entries = [docs.fit[p] for p in _parameter_names(fit) if p in docs.fit]
-        fit_text = _with_parameters(fit.__doc__, fit_entries, "Returns", f"{name}.fit")
-        fit.__doc__ = _reindented(fit_text, _indentation(fit.__doc__))
+    table = {**docs.fit, "classes": _PARTIAL_FIT_CLASSES}
+    for method_name in ("fit", "partial_fit"):
+        method = cls.__dict__.get(method_name)
+        if method is None:
+            continue
+        entries = [table[p] for p in _parameter_names(method) if p in table]
+        text = _with_parameters(method.__doc__, entries, "Returns", f"{name}.{method_name}")
+        method.__doc__ = _reindented(text, _indentation(method.__doc__))
     return cls

@@ -75,6 +75,9 @@ class StageResult:
     n_epochs: int
     diverged: bool
     seconds: float
+    # Where the loop stopped, as plain numpy (`_run`'s ``resume`` takes it back):
+    # ``{"epoch": int, "step": int, "slots": list of lists of arrays}``.
+    carry: dict | None = None
 
 
 def hidden_features(layers, x, activation, dtype=_FLOAT):
@@ -162,6 +165,7 @@ def train_stage(
     masking_noise=0.0,
     gaussian_noise=0.0,
     progress=None,
+    resume=None,
 ):
     """Train a stack of dense layers on ``(x, target)``; return the new layers.
 
@@ -195,6 +199,11 @@ def train_stage(
     progress : callable, optional
         Called between chunks of epochs of a long stage; see `_run`. Without
         it, the stage runs as one call of the compiled loop.
+    resume : dict, optional
+        The ``carry`` of the `StageResult` of an earlier run of this stage:
+        training goes on from its epoch, mini-batch step and optimizer slots
+        (``layers`` then being the weights that run returned), up to
+        ``config.epochs`` epochs in all; see `_run`.
 
     Returns
     -------
@@ -231,6 +240,7 @@ def train_stage(
         early_stopping,
         epochs=config.epochs,
         progress=progress,
+        resume=resume,
     )
 
 
@@ -460,6 +470,7 @@ def _run(
     progress=None,
     unflatten=None,
     state=(),
+    resume=None,
 ):
     """Run a compiled loop over a stage's ``epochs`` and collect its `StageResult`.
 
@@ -476,6 +487,14 @@ def _run(
     chunk but the last, with the curves so far and the seconds since the stage
     started: about every `_PROGRESS_SECONDS` (a shorter stage has mostly ended
     by then, in its second chunk).
+
+    ``resume``, the ``carry`` of an earlier `StageResult` of the same loop,
+    starts the loop where that run stopped (its epoch count, mini-batch step and
+    optimizer slots; ``layers`` being the weights it returned) instead of at
+    epoch 0: the stage then runs up to ``epochs`` epochs in all, and, as the
+    shuffles and the noise are seeded by the epoch and the step, a stage run in
+    several resumed runs computes what one run computes (`partial_fit`). The
+    result's ``carry`` says where this run stopped.
     """
     _, tf = keras_and_tensorflow()
     start = time.perf_counter()
@@ -488,6 +507,18 @@ def _run(
         [tf.constant(w, dtype=_FLOAT) for w in flat],
         [tf.constant(s, dtype=_FLOAT) for s in state],
     )
+    first = 0
+    if resume is not None:
+        first = int(resume["epoch"])
+        carry = carry._replace(
+            epoch=tf.constant(first, dtype="int32"),
+            step=tf.constant(int(resume["step"]), dtype="int32"),
+        )
+        if resume.get("slots") is not None:
+            carry = carry._replace(
+                slots=[[tf.constant(w, dtype=_FLOAT) for w in slot] for slot in resume["slots"]]
+            )
+    epochs -= first
     seed = tf.constant(int(seed), dtype="int64")
     losses, validation_scores = [], []
     chunk = epochs if progress is None else 1
@@ -496,7 +527,7 @@ def _run(
         carry, chunk_losses, chunk_scores = loop.run(
             carry, data, validation, hyper, seed, tf.constant(chunk, dtype="int32")
         )
-        ran = int(carry.epoch) - len(losses)
+        ran = int(carry.epoch) - first - len(losses)
         losses += [float(v) for v in chunk_losses.numpy()[:ran]]
         if early_stopping:
             validation_scores += [float(v) for v in chunk_scores.numpy()[:ran]]
@@ -516,6 +547,11 @@ def _run(
         n_epochs=len(losses),
         diverged=not np.isfinite(losses[-1]),
         seconds=time.perf_counter() - start,
+        carry={
+            "epoch": int(carry.epoch),
+            "step": int(carry.step),
+            "slots": [[w.numpy() for w in slot] for slot in carry.slots],
+        },
     )
 
 

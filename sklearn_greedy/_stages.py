@@ -11,6 +11,7 @@ in the same way, and a diverging stage is named the same way. Nothing here reads
 an estimator: the stages get their hyperparameters as values.
 """
 
+import dataclasses
 import numbers
 import sys
 import warnings
@@ -154,6 +155,8 @@ class GradientStage(Stage):
     score: object = None
     score_name: str | None = None
     rate_name: str = "learning_rate"
+    # Where an earlier run of this stage stopped (`partial_fit`), see `train_stage`.
+    resume: dict | None = None
     # Whether the recorded loss is one the stage minimises to convergence (the
     # `ConvergenceWarning`'s criterion applies to it).
     minimised = True
@@ -179,6 +182,7 @@ class GradientStage(Stage):
             validation=self.validation,
             **self.noise,
             progress=progress,
+            resume=self.resume,
         )
 
 
@@ -314,16 +318,28 @@ class StageRunner:
         callbacks of new ones and of running ones; new records are appended to it.
     name : str
         The estimator's class name, in warnings.
+    resume : dict, optional
+        For `partial_fit`: each stage then runs one epoch only. If ``resume``
+        is given, the planned stage is one begun earlier, and it goes on where
+        it stopped: ``resume`` holds its ``kind`` and ``depth``, the ``layers``
+        it had trained (in the units it trains in) and the compiled loop's
+        ``epoch``, ``step`` and optimizer ``slots`` (None: new slots); its epoch
+        is added to the last record of ``history`` rather than to a new one.
+        Where the run stopped is left in `carry`.
     """
 
-    def __init__(self, seed, plan, history, name):
+    def __init__(self, seed, plan, history, name, resume=None, one_epoch=False):
         self.seed = seed
         self.history = history
         self.name = name
         self._planned = list(plan)
-        self.n_stages = len(self.history) + len(self._planned)
+        self.n_stages = len(self.history) + len(self._planned) - (resume is not None)
         self._unconverged = []  # (record, config) of stages that ran out of epochs
         self._batch_size_warned = False
+        self.resume = resume
+        self.one_epoch = one_epoch or resume is not None
+        # Where the last stage run stopped, for `partial_fit`: ``resume``'s keys.
+        self.carry = None
 
     def seed_for(self, kind, depth, purpose):
         return stage_seed(self.seed, kind, depth, purpose)
@@ -352,6 +368,17 @@ class StageRunner:
         Raises ``ValueError`` naming the stage if its loss diverged.
         """
         number = self._next_stage(stage.kind, stage.depth)
+        resume = self.resume
+        if resume is not None:
+            number -= 1
+            stage = dataclasses.replace(
+                stage,
+                layers=resume["layers"],
+                resume=resume,
+                config=dataclasses.replace(stage.config, epochs=resume["epoch"] + 1),
+            )
+        elif self.one_epoch:
+            stage = dataclasses.replace(stage, config=dataclasses.replace(stage.config, epochs=1))
         self._check_batch_size(stage, number)
         result = stage.train(
             self.seed_for(stage.kind, stage.depth, "train"), number, self._progress(stage, number)
@@ -373,10 +400,25 @@ class StageRunner:
             "epochs": result.n_epochs,
             "seconds": result.seconds,
         }
+        if resume is not None:
+            # One more epoch of the stage of the last record.
+            last = self.history.pop()
+            record.update(
+                loss=[*last["loss"], *record["loss"]],
+                epochs=last["epochs"] + record["epochs"],
+                seconds=last["seconds"] + record["seconds"],
+            )
         config = getattr(stage, "config", None)
         if stage.minimised and not converged(record, config.n_iter_no_change, config.tol):
             self._unconverged.append((record, config))
         self.history.add(record, stage)
+        if self.one_epoch:
+            self.carry = {
+                "kind": stage.kind,
+                "depth": stage.depth,
+                "layers": result.layers,
+                **result.carry,
+            }
         return result.layers
 
     def _progress(self, stage, number):

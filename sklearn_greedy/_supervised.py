@@ -8,7 +8,7 @@ from ._base import (
     MultilabelClassifierMixin,
     RegressorScoreMixin,
 )
-from ._docs import document
+from ._docs import document, partial_fit_doc
 from ._greedy import grow_supervised
 
 
@@ -232,6 +232,11 @@ class GreedyLayerwiseClassifier(
         """
         return self._fit(X, y, sample_weight)
 
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return self._partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("classifier")
+
 
 @document
 class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, BaseGreedyRegressor):
@@ -326,3 +331,8 @@ class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, Bas
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        return self._partial_fit(X, y, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("regressor")
