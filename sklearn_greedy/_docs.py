@@ -812,7 +812,9 @@ def partial_fit_doc(task):
     call, so ``n_layers * epochs`` calls on the same rows give the network
     one ``fit`` gives, to float precision. The estimator is fitted after any
     call: ``n_layers_`` is the depth trained so far, and ``history_`` grows
-    by one epoch a call. {first}
+    by one epoch a call.
+
+    {first}
 
     ``early_stopping`` is ignored, as `~sklearn.neural_network.MLPClassifier`
     ignores it in ``partial_fit``: a call sees one block, and holds none of it
