@@ -330,7 +330,12 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """The `StageRunner` of a fit, its history logging at ``verbose``
         (``resume``, ``one_epoch``: a call of `partial_fit`'s, see `StageRunner`)."""
         name = type(self).__name__
-        log = ProgressLog(name, self.verbose, len(history) + len(plan) - (resume is not None))
+        printed = (None, 0)
+        if resume is not None:  # the epochs of its stage that earlier calls printed
+            printed = (history[-1]["stage"], len(history[-1]["loss"]))
+        log = ProgressLog(
+            name, self.verbose, len(history) + len(plan) - (resume is not None), printed
+        )
         # No progress callback when silent: each stage then runs in one call.
         progress = [log.progress] if self.verbose else []
         return StageRunner(seed, plan, History(history, [log], progress), name, resume, one_epoch)

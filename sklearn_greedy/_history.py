@@ -62,14 +62,17 @@ class ProgressLog:
     verbose : int
     n_stages : int
         Stages of the whole fit, earlier fits' included.
+    printed : tuple, default=(None, 0)
+        ``(stage number, epochs)`` whose epoch lines were printed before: a
+        stage that `partial_fit` goes on with, whose earlier calls printed them.
     """
 
-    def __init__(self, name, verbose, n_stages):
+    def __init__(self, name, verbose, n_stages, printed=(None, 0)):
         self.name = name
         self.verbose = verbose
         self.n_stages = n_stages
         # (stage number, its epochs printed so far), for verbose >= 2.
-        self._printed = (None, 0)
+        self._printed = tuple(printed)
 
     def _prefix(self, record):
         return f"[{self.name}] stage {record['stage']}/{self.n_stages}"

@@ -185,6 +185,19 @@ def test_early_stopping_is_ignored_and_inputs_are_not_modified(blobs):
         assert_array_equal(array, copy)
 
 
+def test_verbose_prints_each_epoch_once(blobs, capsys):
+    X, y = blobs
+    estimator = GreedyLayerwiseClassifier(**dict(SMALL, epochs=2), verbose=2)
+    for _ in range(3):
+        estimator.partial_fit(X, y, classes=[0, 1, 2])
+    epoch_lines = [line for line in capsys.readouterr().out.splitlines() if ", epoch " in line]
+    assert [line.split(",")[0:2] for line in epoch_lines] == [
+        ["[GreedyLayerwiseClassifier] stage 1/1", " epoch 1/1"],
+        ["[GreedyLayerwiseClassifier] stage 1/1", " epoch 2/2"],
+        ["[GreedyLayerwiseClassifier] stage 2/2", " epoch 1/1"],
+    ]
+
+
 def test_warm_start_without_new_layers_points_to_partial_fit(blobs):
     X, y = blobs
     estimator = GreedyLayerwiseClassifier(**dict(SMALL, n_layers=1), warm_start=True)
