@@ -373,8 +373,12 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         history = [
             record for record in runner.history if own_kinds is None or record["kind"] in own_kinds
         ]
-        # A fit keeps no optimizer state: a later partial_fit starts new slots.
+        # What partial_fit goes on from after this fit (the last stage's optimizer
+        # state), as MLPClassifier keeps its optimizer: on the estimators that have
+        # partial_fit only, so that no other fit carries it.
         self.__dict__.pop("_partial_carry", None)
+        if hasattr(self, "partial_fit") and runner.carry is not None:
+            fitted["_partial_carry"] = runner.carry
         self._set_fitted(
             n_layers_=self.n_layers, history_=history, _fit_seed=runner.seed, **fitted
         )

@@ -818,9 +818,9 @@ def partial_fit_doc(task):
 
     ``early_stopping`` is ignored, as `~sklearn.neural_network.MLPClassifier`
     ignores it in ``partial_fit``: a call sees one block, and holds none of it
-    out. After ``fit``, ``partial_fit`` goes on from the fitted network, with
-    a new optimizer state (a ``fit`` keeps none). See the user guide,
-    "partial_fit and out-of-core training".
+    out. After ``fit``, ``partial_fit`` goes on with the fit's last stage
+    where it stopped, its optimizer state included, as ``MLPClassifier``'s
+    does. See the user guide, "partial_fit and out-of-core training".
 
     Returns
     -------

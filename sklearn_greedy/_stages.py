@@ -319,13 +319,20 @@ class StageRunner:
     name : str
         The estimator's class name, in warnings.
     resume : dict, optional
-        For `partial_fit`: each stage then runs one epoch only. If ``resume``
-        is given, the planned stage is one begun earlier, and it goes on where
-        it stopped: ``resume`` holds its ``kind`` and ``depth``, the ``layers``
-        it had trained (in the units it trains in) and the compiled loop's
-        ``epoch``, ``step`` and optimizer ``slots`` (None: new slots); its epoch
-        is added to the last record of ``history`` rather than to a new one.
-        Where the run stopped is left in `carry`.
+        For `partial_fit`: the planned stage is one begun earlier, and it goes
+        on where it stopped for one epoch: ``resume`` holds its ``kind`` and
+        ``depth``, the ``layers`` it had trained (in the units it trains in)
+        and the compiled loop's ``epoch``, ``step`` and optimizer ``slots``
+        (None: new slots); its epoch is added to the last record of
+        ``history`` rather than to a new one.
+    one_epoch : bool, default=False
+        For `partial_fit`: a new stage runs one epoch only.
+
+    Attributes
+    ----------
+    carry : dict or None
+        Where the last stage of gradient steps run stopped, with ``resume``'s
+        keys: what a fit keeps for a later `partial_fit` to go on from.
     """
 
     def __init__(self, seed, plan, history, name, resume=None, one_epoch=False):
@@ -338,7 +345,6 @@ class StageRunner:
         self._batch_size_warned = False
         self.resume = resume
         self.one_epoch = one_epoch or resume is not None
-        # Where the last stage run stopped, for `partial_fit`: ``resume``'s keys.
         self.carry = None
 
     def seed_for(self, kind, depth, purpose):
@@ -412,13 +418,17 @@ class StageRunner:
         if stage.minimised and not converged(record, config.n_iter_no_change, config.tol):
             self._unconverged.append((record, config))
         self.history.add(record, stage)
-        if self.one_epoch:
-            self.carry = {
+        carry = getattr(result, "carry", None)  # None for a solved stage
+        self.carry = (
+            None
+            if carry is None
+            else {
                 "kind": stage.kind,
                 "depth": stage.depth,
                 "layers": result.layers,
-                **result.carry,
+                **carry,
             }
+        )
         return result.layers
 
     def _progress(self, stage, number):

@@ -169,9 +169,25 @@ def test_partial_fit_after_fit_goes_on_from_the_fitted_network(blobs):
     # A deeper n_layers: the next call starts the new stage.
     estimator.set_params(n_layers=3).partial_fit(X, y)
     assert estimator.n_layers_ == 3 and estimator.history_[-1]["epochs"] == 1
-    # fit starts over, and forgets the optimizer's state.
+    # fit starts over, keeping its last stage's state for partial_fit.
     estimator.fit(X, y)
-    assert not hasattr(estimator, "_partial_carry")
+    assert (estimator._partial_carry["kind"], estimator._partial_carry["depth"]) == ("greedy", 3)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(
+    "mode, more", [("frozen", "epochs"), ("finetune", "finetune_epochs"), ("end_to_end", "epochs")]
+)
+def test_a_call_after_fit_is_one_more_epoch_of_its_last_stage(blobs, mode, more):
+    """As MLPClassifier keeps its optimizer: fit's last stage goes on where it
+    stopped (one layer in "frozen" mode, where every stage has ``epochs``)."""
+    X, y = blobs
+    params = dict(SMALL, mode=mode, epochs=2, finetune_epochs=2)
+    params["n_layers"] = 1 if mode == "frozen" else 2
+    continued = GreedyLayerwiseClassifier(**params).fit(X, y).partial_fit(X, y)
+    longer = GreedyLayerwiseClassifier(**{**params, more: 3}).fit(X, y)
+    _assert_same_network(continued, longer)
+    assert continued.history_[-1]["loss"] == longer.history_[-1]["loss"]
 
 
 def test_early_stopping_is_ignored_and_inputs_are_not_modified(blobs):
