@@ -3,7 +3,8 @@
 `BaseGreedyNetwork` owns the hyperparameters, their validation, the fit template
 (validation, warm start, seeding, the plan of stages, atomic publication) and
 persistence. `BaseGreedyPredictor` adds what the networks from X to a target
-share (their `Targets`, the staged outputs, the Keras model);
+share (their `Targets`, the staged outputs, the Keras model, and the template of
+``partial_fit`` for those that grow their own network);
 `BaseGreedyClassifier` adds labels (or a multilabel indicator) and
 probabilities, `BaseGreedyRegressor` the standardized targets and R². Estimators
 are thin subclasses that say what their data are, which stages each depth has
