@@ -81,11 +81,14 @@ class DepthSearchCV(BaseSearchCV):
         each depth (``at_depth``), so any scorer works, ``"neg_log_loss"`` and
         ``"roc_auc"`` included, and a callable sees a real fitted estimator.
     n_jobs : int, default=None
-        Number of jobs to run in parallel, through joblib: the folds' fits
-        (and, for ``"end_to_end"``, every depth's) are spread over them, on
-        whatever joblib backend is active (Dask's included). ``None`` means 1
-        unless in a `joblib.parallel_backend` context; ``-1`` means all
-        processors.
+        Number of jobs to run in parallel, through joblib: the folds' fits, one
+        job a fold (and, for ``"end_to_end"``, one a depth and fold), are spread
+        over them. They run on threads, which share the process's TensorFlow and
+        its traced training loops (the loops release the GIL), unless a joblib
+        backend is set: ``joblib.parallel_config(backend="loky")`` for worker
+        processes, each of which imports TensorFlow and traces the loops anew,
+        or Dask's. ``None`` means 1 unless in a `joblib.parallel_config`
+        context; ``-1`` means all processors.
     refit : bool, str or callable, default=True
         Refit the best candidate on the whole data, as
         `~sklearn.model_selection.GridSearchCV` does, making
@@ -292,7 +295,11 @@ class DepthSearchCV(BaseSearchCV):
             )
             for plan in early_refits
         ]
-        parallel = Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch)
+        # Threads, unless a joblib backend is set: a fit spends its time in compiled
+        # TensorFlow loops, which release the GIL, and threads share the process's
+        # TensorFlow and its traced loops, which worker processes import and trace
+        # anew (docs/speed.rst has the figures).
+        parallel = Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch, prefer="threads")
         done = parallel([*fold_jobs, *refit_jobs])
         out = [None] * (len(candidates) * n_splits)
         for job_places, result in zip(places, done):
