@@ -1,7 +1,10 @@
 """DepthSearchCV: GridSearchCV's results over depth, from one fit per fold."""
 
+import os
 import re
+import threading
 
+import joblib
 import numpy as np
 import pytest
 import sklearn
@@ -242,6 +245,25 @@ def test_parallel_folds_and_refit_give_the_same_search(small_blobs):
     theirs = GridSearchCV(GreedyLayerwiseClassifier(**DEEP), _with_depths(grid), cv=3).fit(X, y)
     ours = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), grid, cv=3, n_jobs=2).fit(X, y)
     _assert_same_results(ours, theirs)
+
+
+def test_parallel_folds_run_on_threads_unless_a_backend_is_set(small_blobs):
+    # Threads share this process's TensorFlow and traced loops; worker processes
+    # would import and trace anew (docs/speed.rst). A backend set by the user wins.
+    X, y = small_blobs
+    seen = []
+
+    def scorer(estimator, X_test, y_test):
+        seen.append((os.getpid(), threading.get_ident()))
+        return accuracy_score(y_test, estimator.predict(X_test))
+
+    DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring=scorer, cv=3, n_jobs=2).fit(X, y)
+    assert {pid for pid, _ in seen} == {os.getpid()}
+    assert len({thread for _, thread in seen}) == 2
+    seen.clear()
+    with joblib.parallel_config(backend="sequential"):
+        DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring=scorer, cv=3, n_jobs=2).fit(X, y)
+    assert set(seen) == {(os.getpid(), threading.get_ident())}
 
 
 @pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
