@@ -3,12 +3,14 @@
 A greedy fit of ``n_layers`` layers has trained, on its way, the network of every
 smaller depth (`at_depth`), so a search over ``n_layers`` needs one fit per fold,
 not one per depth and fold. The search reaches the estimators only through their
-public API (``set_params``, ``get_params``, ``fit``, ``history_``, ``at_depth``),
-plus, in ``"finetune"`` mode, the private ``_fine_tune`` of the fit template, and
+public API (``set_params``, ``get_params``, ``fit``, ``history_``, ``at_depth``;
+a Pipeline's through its ``steps``, slicing and ``set_params``), plus, in
+``"finetune"`` mode, the private ``_fine_tune`` of the fit template, and
 leaves the rest (scorers, result tables, best candidate, delegation) to
 scikit-learn's `~sklearn.model_selection._search.BaseSearchCV`.
 """
 
+import copy
 import numbers
 import time
 from collections.abc import Mapping
@@ -16,9 +18,12 @@ from traceback import format_exc
 
 import numpy as np
 from joblib import effective_n_jobs
+from sklearn import get_config
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import ParameterGrid, check_cv
+from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import indexable
 
@@ -53,24 +58,37 @@ class DepthSearchCV(BaseSearchCV):
     Parameters
     ----------
     estimator : estimator object
-        A greedy estimator of this package (one with ``at_depth``);
-        ``estimator.n_layers`` is the deepest depth searched.
+        A greedy estimator of this package (one with ``at_depth``), or a
+        `~sklearn.pipeline.Pipeline` ending in one, such as
+        ``make_pipeline(StandardScaler(), GreedyLayerwiseClassifier())``. Its
+        ``n_layers`` is the deepest depth searched. In a Pipeline, the steps
+        before the last are fitted on each fold by the Pipeline's ``fit``, as in
+        `~sklearn.model_selection.GridSearchCV`, so that a scaler never sees the
+        fold's test rows; the depths are read off the last step, and are named as
+        the Pipeline names that step's parameters: ``"<step>__n_layers"`` (for
+        instance ``"greedylayerwiseclassifier__n_layers"``) in ``param_grid``,
+        ``cv_results_`` and ``best_params_``.
     param_grid : dict or list of dict, default=None
         The other parameters to search, as for
-        `~sklearn.model_selection.GridSearchCV`; every combination is crossed
-        with the depths. If a grid lists ``n_layers``, only those depths are
-        evaluated for it. ``None`` searches the depths alone.
+        `~sklearn.model_selection.GridSearchCV` (a Pipeline's as
+        ``"<step>__<parameter>"``); every combination is crossed with the depths.
+        If a grid lists ``n_layers`` (``"<step>__n_layers"``), only those depths
+        are evaluated for it. ``None`` searches the depths alone. A grid may not
+        replace a Pipeline's last step, which the depths are read off.
     scoring : str, callable, list, tuple or dict, default=None
         As for `~sklearn.model_selection.GridSearchCV`; ``None`` uses the
         estimator's ``score``. Every scorer is applied to the fitted estimator of
         each depth (``at_depth``), so any scorer works, ``"neg_log_loss"`` and
         ``"roc_auc"`` included, and a callable sees a real fitted estimator.
     n_jobs : int, default=None
-        Number of jobs to run in parallel, through joblib: the folds' fits
-        (and, for ``"end_to_end"``, every depth's) are spread over them, on
-        whatever joblib backend is active (Dask's included). ``None`` means 1
-        unless in a `joblib.parallel_backend` context; ``-1`` means all
-        processors.
+        Number of jobs to run in parallel, through joblib: the folds' fits, one
+        job a fold (and, for ``"end_to_end"``, one a depth and fold), are spread
+        over them. They run on threads, which share the process's TensorFlow and
+        its traced training loops (the loops release the GIL), unless a joblib
+        backend is set: ``joblib.parallel_config(backend="loky")`` for worker
+        processes, each of which imports TensorFlow and traces the loops anew,
+        or Dask's. ``None`` means 1 unless in a `joblib.parallel_config`
+        context; ``-1`` means all processors.
     refit : bool, str or callable, default=True
         Refit the best candidate on the whole data, as
         `~sklearn.model_selection.GridSearchCV` does, making
@@ -94,14 +112,15 @@ class DepthSearchCV(BaseSearchCV):
     cv_results_ : dict of numpy (masked) ndarrays
         One row per candidate, in the order `~sklearn.model_selection.GridSearchCV`
         gives for the same grid with ``n_layers`` in it, and the same keys:
-        ``param_n_layers``, ``params``, ``splitK_test_score``,
+        ``param_n_layers`` (``param_<step>__n_layers`` for a Pipeline),
+        ``params``, ``splitK_test_score``,
         ``mean_test_score``, ``std_test_score``, ``rank_test_score``,
         ``mean_fit_time``, ... For a greedy mode, a depth's fit time is the time
         of its fold's one fit up to that depth (shared with the deeper depths),
         plus its fine-tuning in ``"finetune"`` mode.
     best_estimator_ : estimator
-        The estimator of the best candidate, fitted on the whole data.
-        Not available if ``refit=False``.
+        The estimator of the best candidate (a Pipeline for a Pipeline), fitted
+        on the whole data. Not available if ``refit=False``.
     best_score_ : float
         Mean cross-validated score of the best candidate.
     best_params_ : dict
@@ -144,6 +163,13 @@ class DepthSearchCV(BaseSearchCV):
     - ``"end_to_end"``: nothing is shared between depths; every depth is fitted
       on every fold, as GridSearchCV does.
 
+    In a Pipeline, depth ``k`` of a fold is the fold's fitted Pipeline with its
+    last step cut at ``k`` (a shallow copy: the earlier steps are the fold's), and
+    ``"finetune"`` fine-tunes it on the fold's training rows as the earlier steps
+    ``transform`` them, with the fit parameters the Pipeline routes to its last
+    step. A transformer whose ``fit_transform`` differs from ``fit`` then
+    ``transform`` would fine-tune on other data than GridSearchCV's fits.
+
     `AutoencoderPretrainedClassifier` needs a head at every depth: its folds are
     fitted with ``staged_heads=True``, which trains, at each depth, the head an
     ``n_layers=k`` fit trains. The refit is GridSearchCV's: ``best_params_`` set
@@ -170,7 +196,7 @@ class DepthSearchCV(BaseSearchCV):
 
     _parameter_constraints = {
         **BaseSearchCV._parameter_constraints,
-        "estimator": [HasMethods(["fit", "at_depth"])],
+        "estimator": [HasMethods(["fit", "at_depth"]), Pipeline],
         "param_grid": [dict, list, None],
     }
 
@@ -205,7 +231,10 @@ class DepthSearchCV(BaseSearchCV):
         tags = super().__sklearn_tags__()
         # BaseSearchCV carries the estimator's kind, not whether it takes 2-D y: a
         # multi-output regressor's search does too.
-        target_tags = get_tags(self.estimator).target_tags
+        searched = self.estimator
+        if isinstance(searched, Pipeline) and searched.steps:
+            searched = searched.steps[-1][1]  # a Pipeline's tags do not carry single_output
+        target_tags = get_tags(searched).target_tags
         tags.target_tags.multi_output = target_tags.multi_output
         tags.target_tags.single_output = target_tags.single_output
         return tags
@@ -226,7 +255,9 @@ class DepthSearchCV(BaseSearchCV):
         **params : dict of str -> object
             Parameters passed to the ``fit`` method of the estimator, the scorer
             and the CV splitter (``groups``), as for
-            `~sklearn.model_selection.GridSearchCV`.
+            `~sklearn.model_selection.GridSearchCV`: a Pipeline's step's as
+            ``"<step>__<parameter>"`` (``greedylayerwiseclassifier__sample_weight``),
+            or through metadata routing when it is enabled.
 
         Returns
         -------
@@ -234,7 +265,8 @@ class DepthSearchCV(BaseSearchCV):
             The fitted search.
         """
         base_estimator = clone(self.estimator)
-        candidates, plans = _plan_candidates(base_estimator, self.param_grid)
+        greedy_step = _GreedyStep(base_estimator)
+        candidates, plans = _plan_candidates(greedy_step, self.param_grid)
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
@@ -254,7 +286,7 @@ class DepthSearchCV(BaseSearchCV):
                 f"totalling {n_fits * n_splits} fits"
             )
         fold_jobs, places = self._fold_jobs(
-            base_estimator, X, y, candidates, plans, splits, scorers, routed_params
+            base_estimator, greedy_step, X, y, candidates, plans, splits, scorers, routed_params
         )
         early_refits = self._early_refits(plans, len(fold_jobs))
         refit_jobs = [
@@ -263,7 +295,11 @@ class DepthSearchCV(BaseSearchCV):
             )
             for plan in early_refits
         ]
-        parallel = Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch)
+        # Threads, unless a joblib backend is set: a fit spends its time in compiled
+        # TensorFlow loops, which release the GIL, and threads share the process's
+        # TensorFlow and its traced loops, which worker processes import and trace
+        # anew (docs/speed.rst has the figures).
+        parallel = Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch, prefer="threads")
         done = parallel([*fold_jobs, *refit_jobs])
         out = [None] * (len(candidates) * n_splits)
         for job_places, result in zip(places, done):
@@ -281,13 +317,17 @@ class DepthSearchCV(BaseSearchCV):
         results = self._format_results(candidates, n_splits, out)
         self._select_best(results, out, refit_metric)
         if self.refit:
-            self._refit(base_estimator, X, y, routed_params.estimator.fit, deepest_fits)
+            self._refit(
+                base_estimator, greedy_step, X, y, routed_params.estimator.fit, deepest_fits
+            )
         self.scorer_ = scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
         self.cv_results_ = results
         self.n_splits_ = n_splits
         return self
 
-    def _fold_jobs(self, base_estimator, X, y, candidates, plans, splits, scorers, routed_params):
+    def _fold_jobs(
+        self, base_estimator, greedy_step, X, y, candidates, plans, splits, scorers, routed_params
+    ):
         """The jobs of the folds, and where their results go in `_format_results`' order.
 
         A greedy setting has one job per fold, returning one result per depth; an
@@ -319,6 +359,7 @@ class DepthSearchCV(BaseSearchCV):
                         test=test,
                         parameters=deepest_params,
                         candidates=depth_candidates,
+                        greedy_step=greedy_step,
                         fine_tune=plan.fine_tune,
                         split_progress=(split_idx, n_splits),
                         **shared,
@@ -384,7 +425,7 @@ class DepthSearchCV(BaseSearchCV):
                 self.best_score_ = results[f"mean_test_{refit_metric}"][self.best_index_]
             self.best_params_ = results["params"][self.best_index_]
 
-    def _refit(self, base_estimator, X, y, fit_params, deepest_fits):
+    def _refit(self, base_estimator, greedy_step, X, y, fit_params, deepest_fits):
         """``best_estimator_``: the best candidate on the whole data.
 
         Read off the whole data's fit of its setting where one ran with the folds'
@@ -398,14 +439,114 @@ class DepthSearchCV(BaseSearchCV):
         if deepest is None:
             best.fit(*data, **fit_params)
         else:
-            params = best.get_params(deep=False)
-            best = deepest.at_depth(params["n_layers"]).set_params(**params)
+            params = greedy_step.step(best).get_params(deep=False)
+            best = greedy_step.at_depth(deepest, params["n_layers"], params)
             if params["mode"] == "finetune":
-                best._fine_tune(*data, **fit_params)
+                greedy_step.fine_tune(best, greedy_step.step_fit(deepest, data, fit_params))
         self.refit_time_ = seconds + time.time() - start
         self.best_estimator_ = best
         if hasattr(best, "feature_names_in_"):
             self.feature_names_in_ = best.feature_names_in_
+
+
+class _GreedyStep:
+    """Where the search reads the depths: the estimator itself, or a Pipeline's last step.
+
+    Everything the search does at a depth goes through here, so that a Pipeline
+    is searched as its last step is, its earlier steps fitted on each fold by the
+    Pipeline's own ``fit``, as GridSearchCV fits them. ``prefix`` is what the
+    step's parameters are called in the grid (``"clf__"`` for a step ``"clf"``,
+    ``""`` for the estimator itself), and ``defaults`` are its parameters.
+    """
+
+    def __init__(self, estimator):
+        self.name, step = None, estimator
+        if isinstance(estimator, Pipeline):
+            self.name, step = estimator.steps[-1]
+            if not hasattr(step, "at_depth"):
+                raise ValueError(
+                    "DepthSearchCV reads every depth off the last step of the Pipeline, "
+                    f"{self.name!r} ({type(step).__name__}), which has no at_depth: end the "
+                    "Pipeline with an estimator of sklearn_greedy, or search it with "
+                    "GridSearchCV."
+                )
+        self.prefix = "" if self.name is None else f"{self.name}__"
+        self.defaults = step.get_params(deep=False)
+        if "n_layers" not in self.defaults:
+            raise ValueError(
+                f"DepthSearchCV searches n_layers, which {type(step).__name__} does not have."
+            )
+
+    def check_grid(self, grid):
+        """Refuse a grid that replaces a Pipeline's last step: its depths would be
+        another estimator's."""
+        replaced = sorted({self.name, "steps"}.intersection(grid)) if self.name else []
+        if replaced:
+            raise ValueError(
+                f"param_grid replaces {replaced[0]!r}, but DepthSearchCV reads the depths "
+                f"off the Pipeline's last step {self.name!r}: search its parameters instead."
+            )
+
+    def step(self, estimator):
+        """The greedy estimator of ``estimator`` (the searched one, or a fit of it)."""
+        return estimator if self.name is None else estimator.steps[-1][1]
+
+    def depth_params(self, params, depth):
+        """``n_layers=depth`` in the grid's names, with ``hidden_units`` cut to
+        ``depth`` widths if a sequence; ``params`` are the grid's, over `defaults`."""
+        widths = params.get(f"{self.prefix}hidden_units", self.defaults.get("hidden_units"))
+        cut = {"n_layers": depth}
+        if widths is not None and not isinstance(widths, numbers.Integral):
+            cut = {"hidden_units": widths[:depth], **cut}
+        return {self.prefix + name: value for name, value in cut.items()}
+
+    def step_params(self, params):
+        """The step's parameters, in its own names, once ``params`` are set."""
+        own = {
+            name[len(self.prefix) :]: value
+            for name, value in params.items()
+            if name.startswith(self.prefix) and "__" not in name[len(self.prefix) :]
+        }
+        return {**self.defaults, **own}
+
+    def at_depth(self, fitted, depth, params=None):
+        """``fitted`` cut at ``depth`` (its step's ``at_depth``), with ``params`` set
+        on the step. A Pipeline's cut is a shallow copy of it, the fitted steps
+        before the last shared with it."""
+        shallow = self.step(fitted).at_depth(depth)
+        if params is not None:
+            shallow.set_params(**params)
+        if self.name is None:
+            return shallow
+        return copy.copy(fitted).set_params(**{self.name: shallow})
+
+    def step_fit(self, fitted, data, fit_params):
+        """The data and fit parameters ``fitted``'s step was fitted with, from
+        those ``fitted`` was: for a Pipeline, X through the fitted steps before the
+        last, and the fit parameters the Pipeline routes to the last step."""
+        if self.name is None:
+            return data, fit_params
+        X, *y = data
+        if len(fitted.steps) > 1:
+            # transform, not the fit_transform the Pipeline's fit used: the same
+            # for scalers and other deterministic transformers.
+            X = fitted[:-1].transform(X)
+        if get_config()["enable_metadata_routing"]:
+            step_params = process_routing(fitted, "fit", **fit_params)[self.name].fit
+        else:
+            step_params = {
+                name[len(self.prefix) :]: value
+                for name, value in fit_params.items()
+                if name.startswith(self.prefix)
+            }
+        return (X, *y), step_params
+
+    def fine_tune(self, shallow, step_fit):
+        """Fine-tune the step of ``shallow`` (a cut in ``"frozen"`` mode) on its
+        fit's data, ``step_fit`` (`step_fit`)."""
+        data, fit_params = step_fit
+        self.step(shallow).set_params(mode="finetune")._fine_tune(*data, **fit_params)
+        return shallow
 
 
 class _Plan:
@@ -416,11 +557,12 @@ class _Plan:
     ``deepest_params``; ``"end_to_end"`` ones fit every candidate on every fold.
     """
 
-    def __init__(self, estimator, params):
+    def __init__(self, greedy_step, params):
         self.params = params
         self.indices, self.depths = [], []
-        self._defaults = estimator.get_params(deep=False)
-        mode = params.get("mode", self._defaults["mode"])
+        self._greedy_step = greedy_step
+        self._step_params = greedy_step.step_params(params)
+        mode = self._step_params["mode"]
         self.per_depth = mode == "end_to_end"
         self.fine_tune = mode == "finetune"
 
@@ -433,49 +575,39 @@ class _Plan:
         """Parameters of the folds' one fit: the deepest depth, its greedy stages only,
         and a head at every depth for the autoencoder classifier."""
         deepest = max(self.depths)
-        params = {**self.params, **_depth_params(self._defaults, self.params, deepest)}
+        prefix = self._greedy_step.prefix
+        params = {**self.params, **self._greedy_step.depth_params(self.params, deepest)}
         if self.fine_tune:
-            params["mode"] = "frozen"
-        if "staged_heads" in self._defaults and min(self.depths) < deepest:
-            params["staged_heads"] = True
+            params[f"{prefix}mode"] = "frozen"
+        if "staged_heads" in self._step_params and min(self.depths) < deepest:
+            params[f"{prefix}staged_heads"] = True
         return params
 
 
-def _depth_params(defaults, params, depth):
-    """``n_layers=depth``, with ``hidden_units`` cut to ``depth`` widths if a sequence."""
-    widths = params.get("hidden_units", defaults.get("hidden_units"))
-    if widths is None or isinstance(widths, numbers.Integral):
-        return {"n_layers": depth}
-    return {"hidden_units": widths[:depth], "n_layers": depth}
-
-
-def _plan_candidates(estimator, param_grid):
-    """The candidates, in GridSearchCV's order for the grid with ``n_layers``, and
-    the plans that evaluate them."""
-    defaults = estimator.get_params(deep=False)
-    if "n_layers" not in defaults:
-        raise ValueError(
-            f"DepthSearchCV searches n_layers, which {type(estimator).__name__} does not have."
-        )
+def _plan_candidates(greedy_step, param_grid):
+    """The candidates, in GridSearchCV's order for the grid with the depths in it,
+    and the plans that evaluate them."""
+    depth_key = f"{greedy_step.prefix}n_layers"
     grids = [{}] if param_grid is None else param_grid
     grids = [grids] if isinstance(grids, Mapping) else list(grids)
     ParameterGrid(grids)  # checks the grid as GridSearchCV does
     candidates, plans = [], {}
     for grid in grids:
-        depths = list(grid.get("n_layers", range(1, defaults["n_layers"] + 1)))
+        greedy_step.check_grid(grid)
+        depths = list(grid.get(depth_key, range(1, greedy_step.defaults["n_layers"] + 1)))
         if not all(
             isinstance(depth, numbers.Integral) and not isinstance(depth, bool) and depth >= 1
             for depth in depths
         ):
-            raise ValueError(f"n_layers in param_grid must be positive ints, got {depths!r}.")
-        for params in ParameterGrid({**grid, "n_layers": depths}):
-            depth = params.pop("n_layers")
+            raise ValueError(f"{depth_key} in param_grid must be positive ints, got {depths!r}.")
+        for params in ParameterGrid({**grid, depth_key: depths}):
+            depth = params.pop(depth_key)
             # The grid's own value objects identify a setting: values need not be hashable.
             key = (id(grid), tuple(sorted((name, id(value)) for name, value in params.items())))
             if key not in plans:
-                plans[key] = _Plan(estimator, params)
+                plans[key] = _Plan(greedy_step, params)
             plans[key].add(len(candidates), depth)
-            candidates.append({**params, **_depth_params(defaults, params, depth)})
+            candidates.append({**params, **greedy_step.depth_params(params, depth)})
     return candidates, list(plans.values())
 
 
@@ -491,7 +623,7 @@ def _fit_deepest(estimator, X, y, parameters, fit_params):
     return estimator, time.time() - start
 
 
-def _grow_until_failure(estimator, train_data, fit_params):
+def _grow_until_failure(estimator, greedy_step, train_data, fit_params):
     """The deepest fit that succeeds, grown one depth at a time; ``None`` if none.
 
     A failed fit leaves nothing behind, but the stages below the one that failed
@@ -499,16 +631,21 @@ def _grow_until_failure(estimator, train_data, fit_params):
     ``warm_start`` (which in the greedy stages is the same as fitting afresh), they
     are scored here too.
     """
-    params = estimator.get_params(deep=False)
-    grown = clone(estimator).set_params(warm_start=True)
-    for depth in range(1, params["n_layers"] + 1):
+    prefix = greedy_step.prefix
+    step_params = greedy_step.step(estimator).get_params(deep=False)
+    params = {prefix + name: value for name, value in step_params.items()}
+    n_layers = params[f"{prefix}n_layers"]
+    grown = clone(estimator).set_params(**{f"{prefix}warm_start": True})
+    for depth in range(1, n_layers + 1):
         try:
-            grown.set_params(**_depth_params(params, {}, depth)).fit(*train_data, **fit_params)
+            grown.set_params(**greedy_step.depth_params(params, depth))
+            grown.fit(*train_data, **fit_params)
         except Exception:
             break
-    if not hasattr(grown, "n_layers_"):
+    fitted_depth = getattr(greedy_step.step(grown), "n_layers_", None)
+    if fitted_depth is None:
         return None
-    return grown.set_params(**{**params, **_depth_params(params, {}, grown.n_layers_)})
+    return grown.set_params(**{**params, **greedy_step.depth_params(params, fitted_depth)})
 
 
 def _as_list(result):
@@ -543,6 +680,7 @@ def _fit_and_score_depths(
     test,
     parameters,
     candidates,
+    greedy_step,
     fine_tune,
     fit_params,
     score_params,
@@ -555,9 +693,9 @@ def _fit_and_score_depths(
 
     Fits ``estimator`` with ``parameters`` on the ``train`` rows once, then, for
     each of ``candidates`` (parameters of the same setting at smaller depths),
-    scores ``estimator.at_depth(candidate["n_layers"])`` on the ``test`` rows,
-    fine-tuned first if ``fine_tune``. Returns one result per candidate, in
-    `_fit_and_score`'s format.
+    scores the fit cut at the candidate's depth (``greedy_step.at_depth``) on the
+    ``test`` rows, fine-tuned first if ``fine_tune``. Returns one result per
+    candidate, in `_fit_and_score`'s format.
     """
     fit_params = _check_method_params(X, params=fit_params or {}, indices=train)
     score_params = score_params or {}
@@ -576,16 +714,18 @@ def _fit_and_score_depths(
         if error_score == "raise":
             raise
         failure = _failed(scorer, error_score, return_train_score, n_test_samples, 0.0)
-        estimator = _grow_until_failure(estimator, train_data, fit_params)
+        estimator = _grow_until_failure(estimator, greedy_step, train_data, fit_params)
     fit_seconds = time.time() - start
     if estimator is None:
         return [{**failure, "fit_time": fit_seconds} for _ in candidates]
-    stage_seconds = [(record["depth"], record["seconds"]) for record in estimator.history_]
+    fitted = greedy_step.step(estimator)
+    stage_seconds = [(record["depth"], record["seconds"]) for record in fitted.history_]
     total_stage_seconds = sum(seconds for _, seconds in stage_seconds) or 1.0
+    step_fit = None
     results = []
     for candidate in candidates:
-        depth = candidate["n_layers"]
-        if depth > estimator.n_layers_:
+        depth = candidate[f"{greedy_step.prefix}n_layers"]
+        if depth > fitted.n_layers_:
             results.append({**failure, "fit_time": fit_seconds})
             continue
         # The fit's time up to this depth, in proportion to its stages' times.
@@ -594,9 +734,13 @@ def _fit_and_score_depths(
         )
         start = time.time()
         try:
-            shallow = estimator.at_depth(depth)
+            shallow = greedy_step.at_depth(estimator, depth)
             if fine_tune:
-                shallow.set_params(mode="finetune")._fine_tune(*train_data, **fit_params)
+                # The step's training data, once a fold: through a Pipeline's
+                # earlier steps as fitted on the fold.
+                if step_fit is None:
+                    step_fit = greedy_step.step_fit(estimator, train_data, fit_params)
+                greedy_step.fine_tune(shallow, step_fit)
         except Exception:
             if error_score == "raise":
                 raise

@@ -206,10 +206,14 @@ class DepthCurveDisplay:
             `~sklearn_greedy.DepthSearchCV`, or a scikit-learn search whose grid
             includes it.
         param : str, default="n_layers"
-            The depth parameter, as named in the grid; a pipeline step's
-            parameter such as ``"clf__n_layers"`` works too.
+            The depth parameter, as named in the grid. A name also matches a
+            Pipeline step's parameter of that name, so the default draws a
+            search over a Pipeline (whose depth is ``"<step>__n_layers"``, in
+            `~sklearn_greedy.DepthSearchCV` as in GridSearchCV); a full name
+            such as ``"clf__n_layers"`` works too.
         group : str or None, default="mode"
-            Parameter whose values get one line each; ignored if not searched.
+            Parameter whose values get one line each, matched as ``param`` is;
+            ignored if not searched.
             When other parameters vary too, each point is the best over them.
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure is made if ``None``.

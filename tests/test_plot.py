@@ -120,6 +120,24 @@ def test_from_cv_results_draws_a_depth_search_as_a_grid_search(blobs):
     assert display.ax_.get_ylabel() == "Mean test neg_log_loss (± std)"
 
 
+def test_from_cv_results_draws_a_pipeline_s_depth_search_by_default(blobs):
+    # The depth is "<step>__n_layers" in a Pipeline's search; the default finds it.
+    X, y, _, _ = blobs
+    pipeline = make_pipeline(StandardScaler(), GreedyLayerwiseClassifier(n_layers=2, **FAST))
+    mode_key = "greedylayerwiseclassifier__mode"
+    search = DepthSearchCV(pipeline, {mode_key: ["frozen", "finetune"]}, cv=2).fit(X, y)
+    assert "param_greedylayerwiseclassifier__n_layers" in search.cv_results_
+    display = DepthCurveDisplay.from_cv_results(search)
+    named = DepthCurveDisplay.from_cv_results(search, param="greedylayerwiseclassifier__n_layers")
+    results = search.cv_results_
+    assert [line.get_label() for line in display.lines_] == ["frozen", "finetune"]
+    for line, same, mode in zip(display.lines_, named.lines_, ["frozen", "finetune"]):
+        rows = [i for i, p in enumerate(results["params"]) if p[mode_key] == mode]
+        assert_array_equal(line.get_xdata(), [1, 2])
+        assert_allclose(line.get_ydata(), results["mean_test_score"][rows])
+        assert_array_equal(same.get_ydata(), line.get_ydata())
+
+
 def test_from_cv_results_needs_a_depth_search(blobs):
     X, y, _, _ = blobs
     search = GridSearchCV(GreedyLayerwiseClassifier(**FAST), {"epochs": [1, 2]}, cv=2).fit(X, y)

@@ -1,17 +1,23 @@
 """DepthSearchCV: GridSearchCV's results over depth, from one fit per fold."""
 
+import os
 import re
+import threading
 
+import joblib
 import numpy as np
 import pytest
+import sklearn
 from _registry import DEEP, capabilities, instances
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
 from sklearn.datasets import make_blobs
 from sklearn.exceptions import FitFailedWarning, NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, log_loss
 from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 import sklearn_greedy._stages
@@ -44,8 +50,18 @@ def _assert_same_results(ours, theirs):
             assert getattr(ours, name) == getattr(theirs, name), name
 
 
-def _with_depths(param_grid):
-    return {**(param_grid or {}), "n_layers": DEPTHS}
+def _with_depths(param_grid, step=""):
+    """The grid GridSearchCV searches: ``param_grid`` with the depths, named for
+    ``step`` (a Pipeline's step name and ``"__"``)."""
+    return {**(param_grid or {}), f"{step}n_layers": DEPTHS}
+
+
+# A Pipeline's greedy step, as make_pipeline names it.
+STEP = "greedylayerwiseclassifier__"
+
+
+def _scaled(**params):
+    return make_pipeline(StandardScaler(), GreedyLayerwiseClassifier(**{**DEEP, **params}))
 
 
 # The grid searched around each estimator of the registry's "search" suite.
@@ -231,6 +247,25 @@ def test_parallel_folds_and_refit_give_the_same_search(small_blobs):
     _assert_same_results(ours, theirs)
 
 
+def test_parallel_folds_run_on_threads_unless_a_backend_is_set(small_blobs):
+    # Threads share this process's TensorFlow and traced loops; worker processes
+    # would import and trace anew (docs/speed.rst). A backend set by the user wins.
+    X, y = small_blobs
+    seen = []
+
+    def scorer(estimator, X_test, y_test):
+        seen.append((os.getpid(), threading.get_ident()))
+        return accuracy_score(y_test, estimator.predict(X_test))
+
+    DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring=scorer, cv=3, n_jobs=2).fit(X, y)
+    assert {pid for pid, _ in seen} == {os.getpid()}
+    assert len({thread for _, thread in seen}) == 2
+    seen.clear()
+    with joblib.parallel_config(backend="sequential"):
+        DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring=scorer, cv=3, n_jobs=2).fit(X, y)
+    assert set(seen) == {(os.getpid(), threading.get_ident())}
+
+
 @pytest.mark.filterwarnings("ignore:One or more of the test scores are non-finite")
 @pytest.mark.parametrize("mode", ["frozen", "finetune"])
 def test_a_fit_failing_at_depth_2_scores_error_score_there_as_in_grid_search(
@@ -305,3 +340,95 @@ def test_regressors_are_searched_by_r2_on_unstratified_folds(small_blobs):
     default = DepthSearchCV(GreedyLayerwiseRegressor(**DEEP), cv=3).fit(X, y)
     assert_array_equal(default.cv_results_["mean_test_score"], ours.cv_results_["mean_test_score"])
     assert ours.best_estimator_.predict(X).shape == y.shape
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_a_pipeline_s_results_are_grid_search_s(small_blobs, n_jobs):
+    # The scaler is fitted on each fold by the Pipeline, the depths are read off its
+    # last step; the grid names that step's parameters as GridSearchCV's does. With
+    # two workers, the whole data's fit runs beside the folds' (one setting, three
+    # folds) and best_estimator_ is cut from it.
+    X, y = small_blobs
+    modes = ["frozen", "finetune"] if n_jobs == 1 else ["finetune"]
+    grid = {f"{STEP}mode": modes}
+    ours = DepthSearchCV(_scaled(), grid, cv=3, n_jobs=n_jobs).fit(X, y)
+    theirs = GridSearchCV(_scaled(), _with_depths(grid, STEP), cv=3).fit(X, y)
+    _assert_same_results(ours, theirs)
+    assert f"param_{STEP}n_layers" in ours.cv_results_
+    best = ours.best_estimator_
+    assert isinstance(best, Pipeline)
+    for name, step in theirs.best_estimator_.steps:
+        assert best.named_steps[name].get_params() == step.get_params(), name
+    assert_array_equal(best.predict_proba(X), theirs.best_estimator_.predict_proba(X))
+    assert_array_equal(best[0].mean_, X.mean(axis=0))  # refitted on the whole data
+    assert_array_equal(ours.predict(X), best.predict(X))
+
+
+def test_a_pipeline_s_scaler_is_fitted_on_each_fold(small_blobs):
+    X, y = small_blobs
+    folds = list(KFold(3).split(X))
+    seen = []
+
+    def scorer(estimator, X_test, y_test):
+        seen.append(estimator[0].mean_)
+        return -log_loss(y_test, estimator.predict_proba(X_test), labels=estimator.classes_)
+
+    search = DepthSearchCV(_scaled(), scoring=scorer, cv=folds).fit(X, y)
+    fold_means = [X[train].mean(axis=0) for train, _ in folds]
+    # Every depth of a fold is scored behind that fold's scaler, never the whole data's.
+    assert len(seen) == len(folds) * len(DEPTHS)
+    for mean, expected in zip(seen, np.repeat(fold_means, len(DEPTHS), axis=0)):
+        assert_array_equal(mean, expected)
+        assert not np.allclose(mean, X.mean(axis=0))
+    # Scaling outside the folds leaks the test rows into the scaler: other scores.
+    leaking = DepthSearchCV(GreedyLayerwiseClassifier(**DEEP), scoring="neg_log_loss", cv=folds)
+    leaking.fit(StandardScaler().fit_transform(X), y)
+    assert not np.array_equal(
+        leaking.cv_results_["split0_test_score"], search.cv_results_["split0_test_score"]
+    )
+
+
+def test_fit_params_are_routed_through_a_pipeline_as_in_grid_search(small_blobs):
+    # The folds' fits and the fine-tuning of each depth get the weights of their
+    # rows, named for the Pipeline's step.
+    X, y = small_blobs
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
+    grid = {f"{STEP}mode": ["frozen", "finetune"]}
+    fit_params = {f"{STEP}sample_weight": sample_weight}
+    ours = DepthSearchCV(_scaled(), grid, cv=3).fit(X, y, **fit_params)
+    theirs = GridSearchCV(_scaled(), _with_depths(grid, STEP), cv=3).fit(X, y, **fit_params)
+    _assert_same_results(ours, theirs)
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+    unweighted = DepthSearchCV(_scaled(), grid, cv=3).fit(X, y)
+    assert not np.array_equal(
+        unweighted.cv_results_["split0_test_score"], ours.cv_results_["split0_test_score"]
+    )
+
+
+def test_fit_params_are_routed_through_a_pipeline_by_metadata_routing(small_blobs):
+    X, y = small_blobs
+    sample_weight = np.random.RandomState(0).uniform(0.1, 3.0, size=len(y))
+    grid = {f"{STEP}mode": ["finetune"]}
+    with sklearn.config_context(enable_metadata_routing=True):
+        step = GreedyLayerwiseClassifier(**DEEP).set_fit_request(sample_weight=True)
+        pipeline = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            step.set_score_request(sample_weight=True),
+        )
+        ours = DepthSearchCV(pipeline, grid, cv=3).fit(X, y, sample_weight=sample_weight)
+        theirs = GridSearchCV(pipeline, _with_depths(grid, STEP), cv=3)
+        _assert_same_results(ours, theirs.fit(X, y, sample_weight=sample_weight))
+    assert_array_equal(ours.predict_proba(X), theirs.predict_proba(X))
+
+
+def test_a_pipeline_must_end_in_a_greedy_estimator(small_blobs):
+    X, y = small_blobs
+    pipeline = make_pipeline(StandardScaler(), LogisticRegression())
+    message = "last step of the Pipeline, 'logisticregression' (LogisticRegression), which has no"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        DepthSearchCV(pipeline).fit(X, y)
+    with pytest.raises(ValueError, match="param_grid replaces 'greedylayerwiseclassifier'"):
+        replaced = {"greedylayerwiseclassifier": [GreedyLayerwiseClassifier()]}
+        DepthSearchCV(_scaled(), replaced).fit(X, y)
+    with pytest.raises(ValueError, match=f"{STEP}n_layers in param_grid must be positive"):
+        DepthSearchCV(_scaled(), {f"{STEP}n_layers": [0]}).fit(X, y)
