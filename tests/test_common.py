@@ -3,8 +3,8 @@
 The instances are the registry's "checks" suite (tests/_registry.py), in every
 mode: GreedyLayerwiseClassifier, GreedyLayerwiseRegressor, StackedAutoencoder,
 AutoencoderPretrainedClassifier, AutoencoderPretrainedRegressor, StackedRBM,
-RBMPretrainedClassifier, RBMPretrainedRegressor, and DepthSearchCV around a
-classifier and a regressor.
+RBMPretrainedClassifier, RBMPretrainedRegressor, GreedyConvClassifier,
+GreedyConvRegressor, and DepthSearchCV around a classifier and a regressor.
 """
 
 import pytest
