@@ -132,6 +132,8 @@ def _is_keras_name(kind, name):
 class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
     """Shared machinery of the greedy layer-wise estimators. Not for direct use."""
 
+    # The parameters that may hold one value per layer, cut by `at_depth`.
+    _per_layer_parameters = ("hidden_units",)
     _parameter_constraints = {
         "n_layers": [Interval(numbers.Integral, 1, None, closed="left")],
         "hidden_units": [Interval(numbers.Integral, 1, None, closed="left"), "array-like"],
@@ -622,8 +624,12 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
 
     def _params_at_depth(self, depth):
         params = {"n_layers": depth, "mode": "frozen"}
-        if not isinstance(self.hidden_units, numbers.Integral):
-            params["hidden_units"] = self.hidden_units[:depth]
+        for name in self._per_layer_parameters:
+            value = getattr(self, name)
+            # One value for every layer (an int, or a rule such as strides="auto",
+            # whose first values do not depend on the depth) stays as it is.
+            if not isinstance(value, numbers.Integral | str):
+                params[name] = value[:depth]
         return params
 
     def _check_stages_kept(self, *staged):

@@ -191,6 +191,8 @@ class _ConvNetwork:
     """What the greedy convolutional classifier and regressor share, left of
     their predictor base: the blocks, the shapes of X, the stages and `model_`."""
 
+    _per_layer_parameters = ("filters", "kernel_size", "strides")
+
     _parameter_constraints = {
         **{
             name: constraint
@@ -370,16 +372,11 @@ class _ConvNetwork:
         )
 
     def _random_network(self, data, widths, runner, network):
-        blocks = list(network.layers)
+        blocks, specs = list(network.layers), self._block_specs()
         shape = _output_shapes(blocks, self.input_shape_)[-1]
         for depth in range(len(blocks) + 1, self.n_layers + 1):
             block = new_block(
-                runner,
-                "end_to_end",
-                depth,
-                shape,
-                self._block_specs()[depth - 1],
-                self.kernel_initializer,
+                runner, "end_to_end", depth, shape, specs[depth - 1], self.kernel_initializer
             )
             blocks.append(block)
             shape = block.output_shape(shape)
@@ -438,14 +435,6 @@ class _ConvNetwork:
             "_staged_heads": heads,
         }
 
-    def _params_at_depth(self, depth):
-        params = {"n_layers": depth, "mode": "frozen"}
-        for name in ("filters", "kernel_size", "strides"):
-            # "auto" strides of a shallower network are the first ones of a deeper.
-            if not isinstance(getattr(self, name), numbers.Integral | str):
-                params[name] = getattr(self, name)[:depth]
-        return params
-
     def _staged_outputs(self, X):
         features = X
         for block, head in zip(self._staged_layers, self._staged_heads):
@@ -464,8 +453,8 @@ class _ConvNetwork:
 
     @property
     def model_(self):
-        """The fitted network as a plain ``keras.Model`` from flat rows to class
-        probabilities; see the class's Attributes."""
+        """The fitted network as a plain ``keras.Model`` from flat rows to its
+        output (class probabilities, or the targets); see the class's Attributes."""
         return self._keras_view("model", self._keras_model)
 
     def _keras_model(self):
