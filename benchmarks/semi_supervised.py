@@ -102,6 +102,11 @@ PEERS = {
 OURS = "AutoencoderPretrainedClassifier"
 # The deep belief network: a method of its own, not an ablation of ours.
 DBN = 'RBMPretrainedClassifier(visible_units="gaussian")'
+DBN_WITHOUT_GRAPH = "  DBN, propagation_neighbors=None"
+# The label propagation's ablations (issue 21), of the autoencoder classifier.
+GRAPH_ABLATIONS = {
+    "  propagation_neighbors=None (no graph)": dict(propagation_neighbors=None),
+}
 # Each ablation changes the defaults as its name says.
 ABLATIONS = {
     "  entropy_weight=1": dict(entropy_weight=1.0),
@@ -113,8 +118,8 @@ ABLATIONS = {
     "  entropy_weight=1, reconstruction_weight=0": dict(
         entropy_weight=1.0, reconstruction_weight=0.0
     ),
-    "  reconstruction_weight=0 (fine-tuned on labelled rows only)": dict(
-        reconstruction_weight=0.0
+    "  reconstruction_weight=0, propagation_neighbors=None": dict(
+        reconstruction_weight=0.0, propagation_neighbors=None
     ),
     "  mode='frozen' (pretrained encoder, solved head)": dict(mode="frozen"),
     "  mode='end_to_end' (same network, labelled rows only)": dict(mode="end_to_end"),
@@ -130,6 +135,7 @@ SHORT_NAMES = {
     "greedy": "GreedyLayerwiseClassifier",
     "dbn": DBN,
     "autoencoder": OURS,
+    "dbn_without_graph": DBN_WITHOUT_GRAPH,
 }
 
 
@@ -145,8 +151,19 @@ def methods(with_ablations, only=None):
         True,
     )
     table[OURS] = (lambda seed: AutoencoderPretrainedClassifier(random_state=seed), True)
+    table[DBN_WITHOUT_GRAPH] = (
+        lambda seed: RBMPretrainedClassifier(
+            visible_units="gaussian", propagation_neighbors=None, random_state=seed
+        ),
+        True,
+    )
+    ablations = {}
     if with_ablations or "ablations" in (only or ()):
-        for name, params in ABLATIONS.items():
+        ablations.update(ABLATIONS)
+    if with_ablations or "graph_ablations" in (only or ()):
+        ablations.update(GRAPH_ABLATIONS)
+    if ablations:
+        for name, params in ablations.items():
             table[name] = (
                 lambda seed, params=params: AutoencoderPretrainedClassifier(
                     random_state=seed, **params
@@ -154,9 +171,11 @@ def methods(with_ablations, only=None):
                 True,
             )
     if only is not None:
-        kept = {SHORT_NAMES[short] for short in only if short != "ablations"}
+        kept = {SHORT_NAMES[short] for short in only if short in SHORT_NAMES}
         if "ablations" in only:
             kept |= set(ABLATIONS)
+        if "graph_ablations" in only:
+            kept |= set(GRAPH_ABLATIONS)
         table = {name: entry for name, entry in table.items() if name in kept}
     return table
 
@@ -254,7 +273,7 @@ def run(args):
 def ordered_methods(cells, dataset):
     """The data set's methods: peers, deep belief network, ours, ablations, in table order."""
     present = {m for d, m, _ in cells if d == dataset}
-    order = [*PEERS, DBN, OURS, *ABLATIONS]
+    order = [*PEERS, DBN, OURS, DBN_WITHOUT_GRAPH, *GRAPH_ABLATIONS, *ABLATIONS]
     return [m for m in order if m in present] + sorted(present - set(order))
 
 
@@ -333,7 +352,9 @@ def plot(rows, out):
     # The ablations are in the tables; the plot keeps the methods and the same
     # network trained from scratch, each in one colour on every panel.
     drawn = [
-        m for m in [*PEERS, DBN, OURS, *ABLATIONS] if not m.startswith("  ") or "end_to_end" in m
+        m
+        for m in [*PEERS, DBN, OURS, *GRAPH_ABLATIONS, *ABLATIONS]
+        if not m.startswith("  ") or "end_to_end" in m or "no graph" in m
     ]
     colours = {name: f"C{i}" for i, name in enumerate(drawn)}
     for ax, dataset in zip(axes[0], datasets):
@@ -372,7 +393,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--methods",
         nargs="+",
-        choices=[*SHORT_NAMES, "ablations"],
+        choices=[*SHORT_NAMES, "ablations", "graph_ablations"],
         help="only these methods (default: all; the ablations unless --no-ablations)",
     )
     parser.add_argument(

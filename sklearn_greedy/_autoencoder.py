@@ -399,7 +399,12 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
     corrupted code (Ranzato & Szummer, 2008; the top layer of Rasmus et al.'s
     2015 ladder network), and optionally the entropy of the predictions
     (Grandvalet & Bengio, 2005), so that the unlabelled rows keep shaping the
-    network after pretraining. Rows labelled ``-1`` are
+    network after pretraining. Before the head, the labels are propagated to
+    the unlabelled rows on a k-nearest-neighbour graph of X (Zhou et al., 2004,
+    the method of `~sklearn.semi_supervised.LabelSpreading`), and each
+    unlabelled row then trains the head and the cross-entropy with its
+    propagated label, weighted by the propagation's certainty (Iscen et al.,
+    2019; see ``propagation_neighbors``). Rows labelled ``-1`` are
     unlabelled (scikit-learn's semi-supervised convention; see
     ``unlabelled_marker``): they never count as a class and are left out by
     `score`.
@@ -524,6 +529,8 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         reconstruction_weight=1.0,
         entropy_weight=0.0,
         class_weight=None,
+        propagation_neighbors=7,
+        propagation_alpha=0.9,
     ):
         super().__init__(
             n_layers=n_layers,
@@ -555,6 +562,8 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         self.reconstruction_weight = reconstruction_weight
         self.entropy_weight = entropy_weight
         self.class_weight = class_weight
+        self.propagation_neighbors = propagation_neighbors
+        self.propagation_alpha = propagation_alpha
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the autoencoder on every row, then train the head.

@@ -51,6 +51,11 @@ class FitData:
         Fraction of the rows held out for early stopping; None: no early stopping.
     split_seed : callable
         Maps the name of a set of rows to the seed of its split.
+    propagated : tuple of (labels, weight) or None
+        A teacher's class indices and weights for every row of X (the labelled
+        rows' own labels among them; see `sklearn_greedy._graph`): then every row
+        trains the supervised stages, and ``labelled`` still says which rows were
+        given a label.
     """
 
     X: object
@@ -59,6 +64,7 @@ class FitData:
     labelled: object = None
     validation_fraction: float | None = None
     split_seed: object = None
+    propagated: tuple | None = None
 
     @cached_property
     def rows(self):
@@ -69,7 +75,11 @@ class FitData:
     @cached_property
     def labelled_rows(self):
         """The labelled rows with their targets, split for early stopping
-        (stratified by class for one label per row)."""
+        (stratified by class for one label per row). With a teacher's labels
+        (``propagated``), every row with its propagated label and weight."""
+        if self.propagated is not None:
+            labels, weight = self.propagated
+            return self._split(self.X, labels, weight, "labelled rows", self.targets.stratify)
         if self.labelled is None:
             return self._split(
                 self.X, self.targets.values, self.sample_weight, "rows", self.targets.stratify

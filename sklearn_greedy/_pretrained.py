@@ -33,6 +33,7 @@ from ._base import (
 from ._compat import Interval, _safe_indexing
 from ._data import FitData
 from ._engine import hidden_features
+from ._graph import propagate_labels
 from ._greedy import GreedyNetwork, random_layers
 from ._heads import HeadStage
 
@@ -44,6 +45,8 @@ PRETRAINED_CLASSIFIER_CONSTRAINTS = {
     **PRETRAINED_REGRESSOR_CONSTRAINTS,
     **CLASSIFIER_CONSTRAINTS,
     "unlabelled_marker": [numbers.Integral, str, None],
+    "propagation_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+    "propagation_alpha": [Interval(numbers.Real, 0, 1, closed="neither")],
 }
 
 
@@ -253,6 +256,28 @@ class BasePretrainedClassifier(
         if not labelled.any():
             raise self._no_labelled_rows(f"every label is {self.unlabelled_marker!r} (unlabelled)")
         return labelled
+
+    def _validate_fit_data(self, X, y, warm, sample_weight=None):
+        """The fit's data; with unlabelled rows and ``propagation_neighbors``, with
+        the labels propagated to them on a kNN graph of X, each weighted by its
+        certainty (`sklearn_greedy._graph.propagate_labels`)."""
+        data = super()._validate_fit_data(X, y, warm, sample_weight)
+        if (
+            self.propagation_neighbors is None
+            or not data.n_unlabelled
+            or data.targets.loss != "softmax"
+        ):
+            return data
+        labels, certainty = propagate_labels(
+            data.X,
+            data.labelled,
+            data.targets.values,
+            len(data.targets.attributes["classes_"]),
+            self.propagation_neighbors,
+            self.propagation_alpha,
+        )
+        weight = certainty if data.sample_weight is None else certainty * data.sample_weight
+        return dataclasses.replace(data, propagated=(labels, weight))
 
     def _targets(self, y, warm, note="", sample_weight=None):
         if y.ndim == 2 and self.unlabelled_marker is not None:

@@ -555,7 +555,11 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
     network of logistic units, by backpropagation on the labelled rows (Hinton &
     Salakhutdinov, 2006). Rows labelled ``-1`` are unlabelled (scikit-learn's
     semi-supervised convention; see ``unlabelled_marker``): they pretrain the
-    RBMs, never reach the head, and are left out by `score`.
+    RBMs and are left out by `score`; the labels are propagated to them on a
+    k-nearest-neighbour graph of X (Zhou et al., 2004; see
+    ``propagation_neighbors``), and each then trains the head and the
+    fine-tuning with its propagated label, weighted by the propagation's
+    certainty (Iscen et al., 2019).
 
     Attributes
     ----------
@@ -663,6 +667,8 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         unlabelled_marker=-1,
         head_max_iter=1000,
         class_weight=None,
+        propagation_neighbors=7,
+        propagation_alpha=0.9,
     ):
         self.n_layers = n_layers
         self.hidden_units = hidden_units
@@ -688,6 +694,8 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         self.unlabelled_marker = unlabelled_marker
         self.head_max_iter = head_max_iter
         self.class_weight = class_weight
+        self.propagation_neighbors = propagation_neighbors
+        self.propagation_alpha = propagation_alpha
 
     def fit(self, X, y, sample_weight=None):
         """Pretrain the RBMs on every row, then train the head (and fine-tune).
