@@ -158,7 +158,7 @@ def test_no_collapse_on_the_tutorial_data(blobs):
     assert scores[-1] == pytest.approx(clf.score(X_test, y_test))
 
 
-def test_unlabelled_rows_pretrain_but_never_reach_the_head(blobs):
+def test_without_propagation_unlabelled_rows_pretrain_but_never_reach_the_head(blobs):
     X, y, X_test, _ = blobs
     y_partial = np.where(np.arange(len(y)) % 5 == 0, y, -1)
     clf = AutoencoderPretrainedClassifier(n_layers=2, **FAST).fit(X, y_partial)
@@ -167,9 +167,9 @@ def test_unlabelled_rows_pretrain_but_never_reach_the_head(blobs):
     X_moved = np.where((y_partial == -1)[:, None], X + 5.0, X)
     moved = AutoencoderPretrainedClassifier(n_layers=2, **FAST).fit(X_moved, y_partial)
     assert not np.allclose(moved.autoencoder_.coefs_[0], clf.autoencoder_.coefs_[0])
-    # ...but without pretraining they have no effect at all.
+    # ...but without pretraining and label propagation they have no effect at all.
     labelled = y_partial != -1
-    params = dict(n_layers=2, mode="end_to_end", **FAST)
+    params = dict(n_layers=2, mode="end_to_end", propagation_neighbors=None, **FAST)
     all_rows = AutoencoderPretrainedClassifier(**params).fit(X, y_partial)
     labelled_only = AutoencoderPretrainedClassifier(**params).fit(X[labelled], y[labelled])
     assert_array_equal(all_rows.predict_proba(X_test), labelled_only.predict_proba(X_test))
