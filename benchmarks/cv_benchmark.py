@@ -24,6 +24,19 @@ method                    estimator
 Every estimator sits behind a `~sklearn.preprocessing.StandardScaler` in a
 `~sklearn.pipeline.Pipeline`, as the networks need scaled input.
 
+Our estimators train at their own defaults (but the seed, and the options below
+that are given): 128 units a layer, Adam at 0.001, batches of 32, 50 epochs a
+stage, the autoencoders denoising (masking 0.1, Gaussian 0.3). The deep belief
+network has its own defaults: 10 epochs of contrastive divergence a layer in
+batches of 10 by SGD at the "auto" rate, then 30 epochs at 0.03 to fine-tune or
+train end to end; its first RBM has Gaussian visible units, as the features are
+standardized. ``mlp`` and ``keras`` get `GreedyLayerwiseClassifier`'s defaults,
+read from the class (the autoencoder estimators' and the regressors' are the
+same): that is "the same" above. ``--units``, ``--optimizer``,
+``--learning-rate``, ``--batch-size`` and ``--epochs`` set that setting for every
+network instead (the deep belief network's RBMs keep SGD at the "auto" rate).
+The settings line printed first says what each method trained with.
+
 With ``--task regression`` the same grid searches score R² on the same
 (shuffled, unstratified) folds for every method: `GreedyLayerwiseRegressor`,
 `AutoencoderPretrainedRegressor` and `RBMPretrainedRegressor` (n_layers x mode),
@@ -65,11 +78,12 @@ on both). GridSearchCV prints one progress line per fit.
 
 Examples
 --------
-A smoke run of under two minutes on a 2-core machine::
+A smoke run (10 epochs, 3 folds, depths 1 2 3, three data sets)::
 
     .venv/bin/python benchmarks/cv_benchmark.py --quick
 
-The full benchmark (depths 1 2 3 5 8, 50 epochs, 5 folds, every data set)::
+The full benchmark (depths 1 2 3 5 8, the estimators' default epochs, 5 folds,
+every data set)::
 
     .venv/bin/python benchmarks/cv_benchmark.py
 
@@ -87,10 +101,14 @@ Regression, on the bundled data sets or a numeric column of a CSV::
 Notes
 -----
 Fit times are wall clock in one process; the first fit of each of our estimators
-includes tracing its compiled training loop. ``MLPClassifier`` runs every epoch
-(its training-loss stopping rule is switched off) but initialises its weights
-its own way; the Keras model uses our initialisers. scikeras is optional: if it
-cannot be imported or a fit fails, the ``keras`` method is skipped with its reason.
+includes tracing its compiled training loop. On a busy machine, OpenBLAS's threads
+can make ``MLPClassifier`` many times slower (they wait on each other): set
+``OPENBLAS_NUM_THREADS=1`` there. ``MLPClassifier`` runs every epoch (its
+training-loss stopping rule is switched off) but initialises its weights its own
+way (Glorot-uniform); the Keras model uses our initialisers. A fit of ours that
+fails (a training that diverges raises a ``ValueError``) scores NaN, and its table
+cell says on how many folds it failed. scikeras is optional: if it cannot be
+imported or a fit fails, the ``keras`` method is skipped with its reason.
 """
 
 import argparse
@@ -164,28 +182,54 @@ REGRESSORS = {
     "dbn": RBMPretrainedRegressor,
 }
 LINEAR_METHODS = ("logistic", "ridge")
+R2_FLOOR = -0.25  # the lowest R² the regression plots show
 UNLABELLED = -1  # scikit-learn's semi-supervised marker, as our estimators read it
-FULL_DEFAULTS = {"depths": [1, 2, 3, 5, 8], "epochs": 50, "cv": 5}
+FULL_DEFAULTS = {"depths": [1, 2, 3, 5, 8], "cv": 5}
 QUICK_DEFAULTS = {"depths": [1, 2, 3], "epochs": 10, "cv": 3}
-# AutoencoderPretrainedClassifier's own settings, explicit, at its defaults before
-# issue 10 (a plain, not denoising, autoencoder; no entropy term in "finetune"): its
-# defaults are now chosen by evidence and would make figures incomparable with the
-# published ones.
-AUTOENCODER_SETTINGS = {
-    "masking_noise": 0.0,
-    "gaussian_noise": 0.0,
-    "entropy_weight": 0.0,
-    "reconstruction_weight": 1.0,
+# The network options (attribute of the parsed arguments: our parameter). Left out,
+# our estimators train at their own defaults, and the two other networks at
+# GreedyLayerwiseClassifier's (the autoencoder estimators' and the regressors' are
+# the same: 128 units, Adam at 0.001, batches of 32, 50 epochs a stage); given, an
+# option is passed to every network (but the deep belief network's optimizer and
+# rate, below).
+NETWORK_OPTIONS = {
+    "units": "hidden_units",
+    "epochs": "epochs",
+    "batch_size": "batch_size",
+    "optimizer": "optimizer",
+    "learning_rate": "learning_rate",
+}
+# The MLP and Keras networks' settings when no option is given: our defaults, read
+# from the class so that they follow it. Momentum is used by "sgd" only.
+PEER_DEFAULTS = {
+    option: GreedyLayerwiseClassifier().get_params()[parameter]
+    for option, parameter in {**NETWORK_OPTIONS, "momentum": "momentum"}.items()
 }
 # The pipelines standardize the features: the deep belief network's first RBM has
-# Gaussian visible units, as its docstring asks. A step of contrastive divergence is
-# no step of backpropagation: its RBMs train by SGD at the guide's rates for the
-# batch size ("auto"), with the other network settings above (epochs, batch), and
-# it fine-tunes, and trains "end_to_end", at its own defaults (30 epochs at 0.03),
-# as the settings line says. SGD whatever --optimizer says: Adam at the "auto" rate
+# Gaussian visible units, as its docstring asks. Everything else is its defaults:
+# 10 epochs of contrastive divergence a layer in batches of 10, by SGD at the guide's
+# rate for the batch size ("auto"), then 30 epochs at 0.03 to fine-tune or train
+# "end_to_end". A step of contrastive divergence is no step of backpropagation, so
+# --optimizer and --learning-rate leave it at SGD and "auto": Adam at the "auto" rate
 # (0.032 for a batch of 32) collapses the RBMs (breast_cancer, 128 units, 50 epochs,
 # frozen: 0.685 cross-validated accuracy from 2 layers on, 0.963 with SGD).
-DBN_SETTINGS = {"visible_units": "gaussian", "learning_rate": "auto", "optimizer": "sgd"}
+DBN_SETTINGS = {"visible_units": "gaussian"}
+DBN_DEFAULTS = RBMPretrainedClassifier().get_params()  # for --help
+DBN_FIXED = ("optimizer", "learning_rate")
+# What the settings line reports of each of our estimators, where it has it.
+REPORTED_PARAMETERS = (
+    "hidden_units",
+    "epochs",
+    "batch_size",
+    "optimizer",
+    "learning_rate",
+    "finetune_epochs",
+    "finetune_learning_rate",
+    "alpha",
+    "masking_noise",
+    "gaussian_noise",
+    "visible_units",
+)
 
 
 # --------------------------------------------------------------------------- data
@@ -304,31 +348,28 @@ class HiddenLabelsClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator)
 
 
 def network_settings(args):
-    """Settings shared by our estimators, named as their parameters.
+    """The network options given (``--quick``'s epochs included), named as our
+    parameters, and the seed: the rest is left to each estimator's defaults."""
+    settings = {
+        parameter: getattr(args, option)
+        for option, parameter in NETWORK_OPTIONS.items()
+        if getattr(args, option) is not None
+    }
+    return {**settings, "random_state": args.random_state}
 
-    Every one is passed explicitly, none left to the estimators' defaults, which
-    differ from this benchmark's (the same as the baselines').
-    """
+
+def peer_settings(args):
+    """The MLP and Keras networks' settings: our defaults, but the options given."""
     return {
-        "hidden_units": args.units,
-        "epochs": args.epochs,
-        "batch_size": args.batch_size,
-        "optimizer": args.optimizer,
-        "learning_rate": args.learning_rate,
-        "momentum": 0.9,  # as the MLP and Keras baselines; used by "sgd" only
-        "random_state": args.random_state,
+        option: value if getattr(args, option, None) is None else getattr(args, option)
+        for option, value in PEER_DEFAULTS.items()
     }
 
 
 def ours(estimator_class, args):
     settings = network_settings(args)
-    if estimator_class is AutoencoderPretrainedClassifier:
-        settings.update(AUTOENCODER_SETTINGS)
-    if estimator_class is AutoencoderPretrainedRegressor:
-        # The classifier's settings but the entropy term, which the regressor has not.
-        shared = {k: v for k, v in AUTOENCODER_SETTINGS.items() if k != "entropy_weight"}
-        settings.update(shared)
     if estimator_class in (RBMPretrainedClassifier, RBMPretrainedRegressor):
+        settings = {k: v for k, v in settings.items() if k not in DBN_FIXED}
         settings.update(DBN_SETTINGS)
     return estimator_class(**settings), {
         "n_layers": args.depths,
@@ -338,20 +379,21 @@ def ours(estimator_class, args):
 
 def mlp(args):
     # n_iter_no_change=epochs switches off MLP's stop on a flat training loss, so
-    # that it runs the same number of epochs as the others; Keras's SGD is not
-    # Nesterov's.
+    # that it runs every epoch, as ours do without early_stopping; Keras's SGD is
+    # not Nesterov's; no L2 penalty, as ours by default.
+    peer = peer_settings(args)
     estimator = MLPClassifier(
-        solver=args.optimizer,
-        learning_rate_init=args.learning_rate,
-        momentum=0.9,
+        solver=peer["optimizer"],
+        learning_rate_init=peer["learning_rate"],
+        momentum=peer["momentum"],
         nesterovs_momentum=False,
-        batch_size=args.batch_size,
-        max_iter=args.epochs,
-        n_iter_no_change=args.epochs,
+        batch_size=peer["batch_size"],
+        max_iter=peer["epochs"],
+        n_iter_no_change=peer["epochs"],
         alpha=0.0,
         random_state=args.random_state,
     )
-    shapes = [(args.units,) * depth for depth in args.depths]
+    shapes = [(peer["units"],) * depth for depth in args.depths]
     return estimator, {"hidden_layer_sizes": shapes}
 
 
@@ -379,18 +421,19 @@ def keras_classifier(args):
     # scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
     tf.get_logger().setLevel("ERROR")
 
-    optimizer_settings = {"optimizer__learning_rate": args.learning_rate}
-    if args.optimizer == "sgd":
-        optimizer_settings["optimizer__momentum"] = 0.9
+    peer = peer_settings(args)
+    optimizer_settings = {"optimizer__learning_rate": peer["learning_rate"]}
+    if peer["optimizer"] == "sgd":
+        optimizer_settings["optimizer__momentum"] = peer["momentum"]
     estimator = KerasClassifier(
         model=dense_stack,
         model__n_layers=1,
-        model__hidden_units=args.units,
+        model__hidden_units=peer["units"],
         loss="sparse_categorical_crossentropy",
-        optimizer=args.optimizer,
+        optimizer=peer["optimizer"],
         **optimizer_settings,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
+        epochs=peer["epochs"],
+        batch_size=peer["batch_size"],
         verbose=0,
         random_state=args.random_state,
     )
@@ -427,18 +470,19 @@ def keras_regressor(args):
 
     _, tf = keras_and_tensorflow()
     tf.get_logger().setLevel("ERROR")
-    optimizer_settings = {"optimizer__learning_rate": args.learning_rate}
-    if args.optimizer == "sgd":
-        optimizer_settings["optimizer__momentum"] = 0.9
+    peer = peer_settings(args)
+    optimizer_settings = {"optimizer__learning_rate": peer["learning_rate"]}
+    if peer["optimizer"] == "sgd":
+        optimizer_settings["optimizer__momentum"] = peer["momentum"]
     estimator = KerasRegressor(
         model=linear_stack,
         model__n_layers=1,
-        model__hidden_units=args.units,
+        model__hidden_units=peer["units"],
         loss="mse",
-        optimizer=args.optimizer,
+        optimizer=peer["optimizer"],
         **optimizer_settings,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
+        epochs=peer["epochs"],
+        batch_size=peer["batch_size"],
         verbose=0,
         random_state=args.random_state,
     )
@@ -513,7 +557,9 @@ def run_search(method, dataset, X, y, folds, args):
         scoring=metric_of(args),
         cv=folds,  # one explicit splitter: the same folds for every method
         refit=False,  # only cv_results_ is needed
-        error_score="raise",
+        # A fit of ours that fails (a diverged training is a ValueError) scores NaN and
+        # its cell says so; a baseline's failure stops the run (scikeras's is skipped).
+        error_score=np.nan if method in OURS else "raise",
         verbose=3,  # one line per fit: fold, parameters, accuracy, time
     )
     start = time.perf_counter()
@@ -527,6 +573,9 @@ def run_search(method, dataset, X, y, folds, args):
             raise
         print(f"scikeras skipped: {type(error).__name__}: {error}")
         return None
+    n_failed = int(np.isnan(split_scores(search)).sum())
+    if n_failed:
+        print(f"   {dataset} | {method}: {n_failed} of {split_scores(search).size} fits failed")
     print(f"   {dataset} | {method}: {time.perf_counter() - start:.1f} s")
     return search
 
@@ -561,8 +610,16 @@ def mode_of(method, params):
     return "end_to_end" if method in ("mlp", "keras") else "-"
 
 
+def split_scores(search):
+    """Test scores, a row per candidate and a column per fold (NaN: the fit failed)."""
+    return np.column_stack(
+        [search.cv_results_[f"split{i}_test_score"] for i in range(search.n_splits_)]
+    )
+
+
 def result_rows(dataset, method, search, metric="accuracy"):
     results = search.cv_results_
+    failed = np.isnan(split_scores(search)).sum(axis=1)
     return [
         {
             "dataset": dataset,
@@ -573,13 +630,15 @@ def result_rows(dataset, method, search, metric="accuracy"):
             f"std_{metric}": std,
             "mean_fit_time_s": fit_time,
             "n_folds": search.n_splits_,
+            "n_failed": int(n_failed),
             "params": str({name.split("__")[-1]: value for name, value in params.items()}),
         }
-        for params, mean, std, fit_time in zip(
+        for params, mean, std, fit_time, n_failed in zip(
             results["params"],
             results["mean_test_score"],
             results["std_test_score"],
             results["mean_fit_time"],
+            failed,
         )
     ]
 
@@ -611,6 +670,9 @@ def markdown_table(dataset_rows, metric="accuracy"):
                 cells.append("")
                 continue
             mean, std = getattr(row, f"mean_{metric}"), getattr(row, f"std_{metric}")
+            if row.n_failed:
+                cells.append(f"failed on {row.n_failed} of {row.n_folds} folds")
+                continue
             accuracy = f"{mean:.3f} ± {std:.3f}"
             if mean == best:  # the best of the data set, ties included
                 accuracy = f"**{accuracy}**"
@@ -651,7 +713,13 @@ def plot_dataset(dataset, searches, dataset_rows, out, args=None):
         DepthCurveDisplay.from_cv_results(searches[method], param="n_layers", group="mode", ax=ax)
         draw_baselines(frame, ax, "accuracy" if args is None else metric_of(args))
         ax.set_title(METHOD_LABELS[method] if args is None else method_label(method, args))
-    figure.suptitle(dataset)
+    title = dataset
+    low, high = axes[0][0].get_ylim()
+    if args is not None and metric_of(args) == "r2" and low < R2_FLOOR:
+        # A diverged fit's R² (far below zero) would squash every other curve flat.
+        axes[0][0].set_ylim(R2_FLOOR, high)  # the panels share their y axis
+        title += f" (R² below {R2_FLOOR} is off the panels: see the table)"
+    figure.suptitle(title)
     figure.tight_layout()
     path = out / f"cv_depth_{dataset.replace(':', '_')}.png"
     figure.savefig(path, dpi=100)
@@ -698,17 +766,30 @@ def environment():
 
 
 def settings_line(args):
-    return (
-        f"depths {args.depths}, modes {args.modes}, {args.epochs} epochs a stage, "
-        f"{args.units} units a layer, {args.optimizer} lr {args.learning_rate}, batch "
-        f"{args.batch_size}, {args.cv}-fold "
+    """The folds, and the settings every network of the run trains with, read from
+    the estimators themselves (ours at their defaults but the options given)."""
+    peer = peer_settings(args)
+    line = (
+        f"depths {args.depths}, modes {args.modes}, {args.cv}-fold "
         f"{'KFold' if args.task == 'regression' else 'StratifiedKFold'}(shuffle=True, "
-        f"random_state={args.random_state}); autoencoder "
-        + ", ".join(f"{name}={value}" for name, value in AUTOENCODER_SETTINGS.items())
-        + "; dbn "
-        + ", ".join(f"{name}={value}" for name, value in DBN_SETTINGS.items())
-        + ", finetune_epochs=30, finetune_learning_rate=0.03 (its defaults)"
+        f"random_state={args.random_state})"
     )
+    for method in args.methods:
+        if method in OURS:
+            estimator, _ = build_method(method, args)
+            params = estimator.get_params()
+            line += f"; {method}: " + ", ".join(
+                f"{name}={params[name]!r}" for name in REPORTED_PARAMETERS if name in params
+            )
+    peers = [method for method in ("mlp", "keras") if method in args.methods]
+    if peers:
+        line += (
+            f"; {' and '.join(peers)}: {peer['units']} units a layer, {peer['optimizer']} "
+            f"lr {peer['learning_rate']}"
+            + (f" momentum {peer['momentum']}" if peer["optimizer"] == "sgd" else "")
+            + f", batch {peer['batch_size']}, {peer['epochs']} epochs"
+        )
+    return line
 
 
 def run_dataset(dataset, args, folds):
@@ -754,7 +835,7 @@ def main(argv=None):
 def best_depth_summary(rows):
     """Per data set, each method's best mean R² over depths and modes, against
     MLPRegressor's best (the issue's criterion: ours at least MLP's minus 0.02)."""
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows).dropna(subset=["mean_r2"])  # failed fits have none
     lines = ["Best mean R² over depths and modes:"]
     for dataset, group in frame.groupby("dataset", sort=False):
         best = group.loc[group.groupby("method", sort=False)["mean_r2"].idxmax()]
@@ -787,7 +868,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a run of under two minutes: depths 1 2 3, 10 epochs, 3 folds, data sets "
+        help="a smoke run: depths 1 2 3, 10 epochs, 3 folds, data sets "
         f"{' '.join(QUICK_DATASETS)}; options given explicitly still win",
     )
     parser.add_argument(
@@ -823,18 +904,40 @@ def parse_args(argv=None):
         metavar="N",
         help="numbers of hidden layers (default: 1 2 3 5 8)",
     )
-    parser.add_argument("--epochs", type=int, help="epochs of each training stage (default: 50)")
+    parser.add_argument(
+        "--epochs",
+        type=int,
+        help="epochs of each training stage, of every network (default: each "
+        f"estimator's own: {PEER_DEFAULTS['epochs']}, the deep belief network's RBMs "
+        f"{DBN_DEFAULTS['epochs']}; MLP and Keras {PEER_DEFAULTS['epochs']})",
+    )
     parser.add_argument("--cv", type=int, metavar="K", help="number of folds (default: 5)")
     parser.add_argument(
-        "--units", type=int, default=10, help="width of every hidden layer (default: 10)"
+        "--units",
+        type=int,
+        help="width of every hidden layer (default: our estimators' hidden_units, "
+        f"{PEER_DEFAULTS['units']})",
     )
     parser.add_argument(
-        "--optimizer", choices=("sgd", "adam"), default="sgd", help="(default: sgd, momentum 0.9)"
+        "--optimizer",
+        choices=("sgd", "adam"),
+        help=f"(default: our estimators' own, {PEER_DEFAULTS['optimizer']}; sgd with "
+        f"momentum {PEER_DEFAULTS['momentum']}; the deep belief network's RBMs always sgd)",
     )
     parser.add_argument(
-        "--learning-rate", type=float, default=0.01, metavar="LR", help="(default: 0.01)"
+        "--learning-rate",
+        type=float,
+        metavar="LR",
+        help=f"(default: our estimators' own, {PEER_DEFAULTS['learning_rate']}; the deep "
+        "belief network's always its own)",
     )
-    parser.add_argument("--batch-size", type=int, default=32, metavar="N", help="(default: 32)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        metavar="N",
+        help=f"(default: each estimator's own: {PEER_DEFAULTS['batch_size']}, the deep belief "
+        f"network's {DBN_DEFAULTS['batch_size']}; MLP and Keras {PEER_DEFAULTS['batch_size']})",
+    )
     parser.add_argument(
         "--labelled-fraction",
         type=float,
