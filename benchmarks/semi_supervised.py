@@ -30,12 +30,17 @@ Methods, as a scikit-learn user has them:
   its defaults otherwise (three RBMs of 128 units pretrained on all rows, then
   fine-tuned with the head on the labelled rows); Gaussian visible units because
   the rows are standardized;
-- ``AutoencoderPretrainedClassifier`` at its defaults, on all rows, and its
-  ablations (see ``ABLATIONS``): the entropy term on, with and without the
-  reconstruction term and at a tenth of the fine-tuning rate; the reconstruction
-  term off (fine-tuning on the labelled rows only); the frozen encoder with its
-  solved head; and the same network trained from random weights on the labelled
-  rows (``mode="end_to_end"``).
+- ``AutoencoderPretrainedClassifier`` at its defaults, on all rows (labels
+  propagated to the unlabelled rows on a kNN graph of X, issue 21), and its
+  ablations: without the graph (``GRAPH_ABLATIONS``, ``--methods
+  graph_ablations``), and those of issue 13 (``ABLATIONS``, ``--methods
+  ablations``): the entropy term on, with and without the reconstruction term
+  and at a tenth of the fine-tuning rate; the reconstruction term and the graph
+  off (fine-tuning on the labelled rows only); the frozen encoder with its
+  solved head; and the same network trained from random weights
+  (``mode="end_to_end"``);
+- the deep belief network without the graph (``--methods dbn_without_graph``),
+  an ablation too.
 
 Output: per data set, a table of mean ± standard deviation of test accuracy over the
 seeds (methods x fractions) and one of mean fit seconds; a plot of accuracy against
@@ -47,10 +52,12 @@ How to run
 ----------
 ``.venv/bin/python benchmarks/semi_supervised.py`` from the repository root runs
 everything (hours on a 2-core machine: the 20 000-row set dominates).
-``--datasets digits mnist1d --seeds 5`` is the part the README's first two tables
-come from; ``--datasets mnist1d-20k --no-ablations --methods logistic mlp
-self_training label_spreading greedy autoencoder`` the 20 000-row one (half an hour
-a seed);
+The README's tables come from ``--datasets digits mnist1d --seeds 5 --methods
+logistic mlp self_training label_spreading greedy dbn autoencoder
+dbn_without_graph graph_ablations --ablation-fractions 0.01 0.02 0.05 0.1`` and
+``--datasets mnist1d-20k --fractions 0.01 0.02 0.05 0.1 --methods logistic mlp
+self_training label_spreading greedy autoencoder`` (its autoencoder fits take
+1-2 minutes each), run in parts with ``--resume`` into one ``--out``;
 ``--methods`` runs only the methods named (``--methods dbn`` adds the deep belief
 network's rows to a CSV that has the others, with ``--resume``); ``--seed-list``
 runs chosen seeds; ``--quick`` is a one-seed smoke test on digits.
