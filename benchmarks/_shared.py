@@ -152,6 +152,23 @@ def mnist1d_split(seed=None, num_samples=None):
     return data["x"], data["x_test"], data["y"], data["y_test"]
 
 
+def standardized_split(dataset, seed):
+    """``"digits"`` split by ``seed`` (`digits_split`) or the ``"mnist1d"`` data set
+    its generator draws with ``seed`` (`mnist1d_split`), standardized by a
+    `StandardScaler` fitted on the training rows.
+
+    Returns ``X_train, y_train, X_test, y_test``.
+    """
+    from sklearn.preprocessing import StandardScaler
+
+    if dataset == "digits":
+        X_train, X_test, y_train, y_test = digits_split(seed)
+    else:
+        X_train, X_test, y_train, y_test = mnist1d_split(seed=seed)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
+
+
 # -- reference: the tutorial's procedures, written as the tutorial writes them -------
 
 

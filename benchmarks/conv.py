@@ -53,10 +53,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
-from _shared import digits_split, mnist1d_split, print_environment
+from _shared import print_environment, standardized_split
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import (
     GreedyConvClassifier,
@@ -113,16 +112,6 @@ def methods(dataset, variants, only=None):
     return table
 
 
-def load(dataset, seed):
-    """Standardized training and test rows of one data set and seed."""
-    if dataset == "digits":
-        X_train, X_test, y_train, y_test = digits_split(seed)
-    else:
-        X_train, X_test, y_train, y_test = mnist1d_split(seed=seed)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
-
-
 def fit_and_score(factory, data, seed):
     """Test accuracy, fit seconds and the test accuracy at every depth (staged)."""
     X_train, y_train, X_test, y_test = data
@@ -150,7 +139,7 @@ def run(args):
         writer.writeheader()
         for dataset in args.datasets:
             for seed in args.seed_list:
-                data = load(dataset, seed)
+                data = standardized_split(dataset, seed)
                 for name, factory in methods(dataset, args.variants, args.methods).items():
                     accuracy, seconds, staged = fit_and_score(factory, data, seed)
                     row = {

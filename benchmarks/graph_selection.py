@@ -34,7 +34,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from _shared import digits_split, mnist1d_split, print_environment
+from _shared import mnist1d_split, print_environment, standardized_split
 from semi_supervised import labelled_rows
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import kneighbors_graph
@@ -48,17 +48,8 @@ SEEDS = (100, 101, 102)
 FRACTIONS = {"digits": (0.02, 0.05, 0.1), "mnist1d": (0.01, 0.05, 0.1)}
 
 
-def load(dataset, seed):
-    if dataset == "digits":
-        X_train, X_test, y_train, y_test = digits_split(seed)
-    else:
-        X_train, X_test, y_train, y_test = mnist1d_split(seed=seed)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
-
-
 def propagation_part(dataset):
-    data = {seed: load(dataset, seed) for seed in SEEDS}
+    data = {seed: standardized_split(dataset, seed) for seed in SEEDS}
     for fraction in FRACTIONS[dataset]:
         scores = {}
         for seed in SEEDS:
@@ -196,7 +187,7 @@ def methods_part(dataset):
         for name, method in METHODS.items():
             accuracies, seconds = [], []
             for seed in SEEDS:
-                X, y, X_test, y_test = load(dataset, seed)
+                X, y, X_test, y_test = standardized_split(dataset, seed)
                 y_semi = np.where(labelled_rows(y, fraction, seed), y, -1)
                 start = time.perf_counter()
                 predict = method(X, y_semi, seed)
