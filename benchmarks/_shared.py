@@ -152,10 +152,11 @@ def mnist1d_split(seed=None, num_samples=None):
     return data["x"], data["x_test"], data["y"], data["y_test"]
 
 
-def standardized_split(dataset, seed):
+def standardized_split(dataset, seed, num_samples=None):
     """``"digits"`` split by ``seed`` (`digits_split`) or the ``"mnist1d"`` data set
-    its generator draws with ``seed`` (`mnist1d_split`), standardized by a
-    `StandardScaler` fitted on the training rows.
+    its generator draws with ``seed`` (`mnist1d_split`; ``None``: its default data
+    set, of ``num_samples`` rows), standardized by a `StandardScaler` fitted on the
+    training rows.
 
     Returns ``X_train, y_train, X_test, y_test``.
     """
@@ -164,7 +165,7 @@ def standardized_split(dataset, seed):
     if dataset == "digits":
         X_train, X_test, y_train, y_test = digits_split(seed)
     else:
-        X_train, X_test, y_train, y_test = mnist1d_split(seed=seed)
+        X_train, X_test, y_train, y_test = mnist1d_split(seed=seed, num_samples=num_samples)
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
 

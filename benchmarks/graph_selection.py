@@ -33,16 +33,15 @@ import time
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
-from _shared import mnist1d_split, print_environment, standardized_split
+from _shared import print_environment, standardized_split
 from semi_supervised import labelled_rows
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neighbors import kneighbors_graph
-from sklearn.preprocessing import StandardScaler, normalize
+from sklearn.preprocessing import normalize
 from sklearn.semi_supervised import LabelSpreading
 
 from sklearn_greedy import AutoencoderPretrainedClassifier
-from sklearn_greedy._graph import propagate_labels
+from sklearn_greedy._graph import propagate_labels, propagate_on_graph
 
 SEEDS = (100, 101, 102)
 FRACTIONS = {"digits": (0.02, 0.05, 0.1), "mnist1d": (0.01, 0.05, 0.1)}
@@ -68,8 +67,7 @@ def propagation_part(dataset):
         print(f"{dataset} {fraction:.0%} labelled  {cells}", flush=True)
     if dataset == "mnist1d":
         # What the graph costs where rows are plentiful: 20 000 rows, 1% labelled.
-        X, _, y, _ = mnist1d_split(seed=SEEDS[0], num_samples=25000)
-        X = StandardScaler().fit_transform(X)
+        X, y, _, _ = standardized_split("mnist1d", SEEDS[0], num_samples=25000)
         labelled = labelled_rows(y, 0.01, SEEDS[0])
         start = time.perf_counter()
         propagate_labels(X, labelled, y[labelled], 10, 7, 0.9)
@@ -81,26 +79,10 @@ def propagation_part(dataset):
 
 def _cosine_propagation(features, labelled, labels, n_neighbors, alpha, power=3):
     """Iscen et al.'s graph: cosine affinities of the kNN, to the power 3."""
-    features = normalize(features)
-    graph = kneighbors_graph(features, n_neighbors, mode="distance", include_self=False)
+    graph = kneighbors_graph(normalize(features), n_neighbors, mode="distance")
+    # Between unit vectors, cosine similarity = 1 - distance^2 / 2.
     graph.data = np.maximum(1 - graph.data**2 / 2, 0) ** power
-    graph = (graph + graph.T).tocsr()
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    scale = sp.diags(1 / np.sqrt(np.maximum(degree, 1e-12)))
-    transition = scale @ graph @ scale
-    seeds = np.zeros((features.shape[0], 10))
-    seeds[np.flatnonzero(labelled), labels] = 1
-    scores = seeds
-    for _ in range(300):
-        scores = alpha * (transition @ scores) + seeds
-    totals = scores.sum(axis=1, keepdims=True)
-    p = np.divide(scores, totals, out=np.zeros_like(scores), where=totals > 0)
-    logs = np.log(p, out=np.zeros_like(p), where=p > 0)
-    certainty = 1 - (-(p * logs).sum(axis=1)) / np.log(10)
-    propagated = p.argmax(axis=1)
-    propagated[labelled] = labels
-    certainty[labelled] = 1
-    return propagated, certainty
+    return propagate_on_graph(graph, labelled, labels, 10, alpha)
 
 
 def iscen(X, y_semi, seed):

@@ -20,25 +20,34 @@ _TOLERANCE = 1e-12
 
 
 def propagate_labels(X, labelled, labels, n_classes, n_neighbors, alpha):
-    """Labels and certainties of every row of ``X``, spread from the labelled ones.
+    """Labels and certainties of every row of ``X``, spread from the labelled ones
+    along the graph that joins each row to its ``n_neighbors`` nearest rows
+    (Euclidean, as `~sklearn.neighbors.kneighbors_graph` finds them, sparse X
+    included); see `propagate_on_graph` for the rest.
+    """
+    n_neighbors = min(n_neighbors, X.shape[0] - 1)
+    graph = kneighbors_graph(X, n_neighbors, mode="connectivity", include_self=False)
+    return propagate_on_graph(graph, labelled, labels, n_classes, alpha)
 
-    The graph joins each row to its ``n_neighbors`` nearest rows (Euclidean, as
-    `~sklearn.neighbors.kneighbors_graph` finds them, sparse X included),
-    symmetrised and normalised as ``S = D^-1/2 W D^-1/2``; the class scores
-    ``F`` solve ``F = alpha S F + Y`` by iteration, ``Y`` the labelled rows'
-    one-hot labels. A row's certainty is ``1 - H(p) / log(n_classes)``, ``p`` its
-    normalised scores and ``H`` their entropy (Iscen et al.): 1 for a row the
-    propagation gives one class only, 0 for a uniform one or one that no
-    labelled row reaches.
+
+def propagate_on_graph(graph, labelled, labels, n_classes, alpha):
+    """Labels and certainties of every row, spread along ``graph`` from the labelled ones.
+
+    The graph's affinities ``W`` are symmetrised and normalised as ``S = D^-1/2
+    (W + W^T) D^-1/2``; the class scores ``F`` solve ``F = alpha S F + Y`` by
+    iteration, ``Y`` the labelled rows' one-hot labels. A row's certainty is
+    ``1 - H(p) / log(n_classes)``, ``p`` its normalised scores and ``H`` their
+    entropy (Iscen et al.): 1 for a row the propagation gives one class only, 0
+    for a uniform one or one that no labelled row reaches.
 
     Parameters
     ----------
-    X : ndarray or CSR matrix of shape (n_samples, n_features)
+    graph : sparse matrix of shape (n_samples, n_samples)
+        Affinities of each row to its neighbours (not necessarily symmetric).
     labelled : ndarray of bool of shape (n_samples,)
     labels : ndarray of int of shape (n_labelled,)
         Class indices of the labelled rows, in ``range(n_classes)``.
     n_classes : int
-    n_neighbors : int
     alpha : float in (0, 1)
         How much a row takes from its neighbours rather than from its own label.
 
@@ -49,10 +58,7 @@ def propagate_labels(X, labelled, labels, n_classes, n_neighbors, alpha):
     certainty : ndarray of shape (n_samples,)
         1 for the labelled rows, the propagation's certainty for the others.
     """
-    n_samples = X.shape[0]
-    graph = kneighbors_graph(
-        X, min(n_neighbors, n_samples - 1), mode="connectivity", include_self=False
-    )
+    n_samples = graph.shape[0]
     graph = (graph + graph.T).tocsr()
     degree = np.asarray(graph.sum(axis=1)).ravel()
     scale = sp.diags(1.0 / np.sqrt(np.maximum(degree, 1e-12)))
