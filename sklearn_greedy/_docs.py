@@ -614,49 +614,47 @@ _PRETRAINED_CLASS_WEIGHT = PARAMETERS["class_weight"].plus(
 )
 
 
-_PROPAGATION = _table(
-    Entry(
-        "propagation_neighbors",
-        "int or None",
-        """
-        With unlabelled rows, the labels are first propagated to them along a graph
-        that joins every row of X to its ``propagation_neighbors`` nearest rows
-        (Euclidean; Zhou et al., 2004, the method of
-        `~sklearn.semi_supervised.LabelSpreading`), and every unlabelled row then
-        trains the head and the fine-tuning with its propagated label, weighted by
-        the propagation's certainty, ``1 - entropy / log(n_classes)`` (Iscen et al.,
-        2019), times its ``sample_weight``. ``None``: the unlabelled rows shape the
-        network only through the {stack} (and, fine-tuned, the unsupervised terms).
-        The default is `~sklearn.semi_supervised.LabelSpreading`'s ``n_neighbors``;
-        with 1% to 10% of labels the graph gained 3 to 15 points on digits and 2
-        to 3 on MNIST-1D (user guide, "Few labels, many unlabelled rows"). The graph is
-        built on X as given, so standardize X; it costs a nearest-neighbour search
-        over all rows, each fit. With ``early_stopping``, the held-out rows are
-        drawn from every row and scored against their propagated labels,
-        weighted by the certainty.
-        """,
-        7,
-    ),
-    Entry(
-        "propagation_alpha",
-        "float",
-        """
-        How much a row takes from its neighbours rather than its own label in the
-        propagation, in (0, 1), as ``alpha`` of
-        `~sklearn.semi_supervised.LabelSpreading`: the scores ``F`` solve ``F =
-        propagation_alpha * S F + Y``, ``S`` the normalised graph and ``Y`` the
-        given labels. Larger values carry labels further along the graph.
-        """,
-        0.9,
-    ),
+_PROPAGATION_NEIGHBORS = Entry(
+    "propagation_neighbors",
+    "int or None",
+    """
+    With unlabelled rows, the labels are first propagated to them along a graph
+    that joins every row of X to its ``propagation_neighbors`` nearest rows
+    (Euclidean; Zhou et al., 2004, the method of
+    `~sklearn.semi_supervised.LabelSpreading`), and every unlabelled row then
+    trains the head and the fine-tuning with its propagated label, weighted by
+    the propagation's certainty, ``1 - entropy / log(n_classes)`` (Iscen et al.,
+    2019), times its ``sample_weight``. ``None``: the unlabelled rows shape the
+    network only through {unsupervised}.
+    The default is `~sklearn.semi_supervised.LabelSpreading`'s ``n_neighbors``;
+    with 1% to 10% of labels the graph gained 3 to 15 points on digits and 2
+    to 3 on MNIST-1D (user guide, "Few labels, many unlabelled rows"). The graph is
+    built on X as given, so standardize X; it costs a nearest-neighbour search
+    over all rows, each fit. With ``early_stopping``, the held-out rows are
+    drawn from every row and scored against their propagated labels,
+    weighted by the certainty.
+    """,
+    7,
+)
+_PROPAGATION_ALPHA = Entry(
+    "propagation_alpha",
+    "float",
+    """
+    How much a row takes from its neighbours rather than its own label in the
+    propagation, in (0, 1), as ``alpha`` of
+    `~sklearn.semi_supervised.LabelSpreading`: the scores ``F`` solve ``F =
+    propagation_alpha * S F + Y``, ``S`` the normalised graph and ``Y`` the
+    given labels. Larger values carry labels further along the graph.
+    """,
+    0.9,
 )
 
 
-def _propagation(stack):
-    return {
-        name: entry.but(text=entry.text.format(stack=stack))
-        for name, entry in _PROPAGATION.items()
-    }
+def _propagation(unsupervised):
+    """The propagation's entries, ``unsupervised`` naming what else the
+    unlabelled rows train."""
+    text = _PROPAGATION_NEIGHBORS.text.format(unsupervised=unsupervised)
+    return _PROPAGATION_NEIGHBORS.but(text=text), _PROPAGATION_ALPHA
 
 
 def _unlabelled_marker(stack):
@@ -968,7 +966,9 @@ ESTIMATORS = {
                 ),
                 _unlabelled_marker("autoencoder"),
                 _PRETRAINED_CLASS_WEIGHT,
-                *_propagation("autoencoder's pretraining").values(),
+                *_propagation(
+                    "the autoencoder's pretraining and, fine-tuned, its reconstruction term"
+                ),
                 Entry(
                     "head_max_iter",
                     "int",
@@ -1129,7 +1129,7 @@ ESTIMATORS = {
                 ),
                 _unlabelled_marker("RBMs"),
                 _PRETRAINED_CLASS_WEIGHT,
-                *_propagation("RBMs' pretraining").values(),
+                *_propagation("the RBMs' pretraining"),
                 Entry(
                     "head_max_iter",
                     "int",
