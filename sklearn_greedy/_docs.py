@@ -330,6 +330,23 @@ _REGRESSOR_ALPHA = PARAMETERS["alpha"].but(
     """
 )
 
+# -- The dense supervised estimators' own defaults (issue 22) ---------------------------
+
+_GREEDY_CLASSIFIER = _table(
+    PARAMETERS["learning_rate"].but(default=0.003),
+    PARAMETERS["kernel_initializer"].but(default="glorot_uniform"),
+    PARAMETERS["alpha"].but(
+        text="""
+        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`:
+        ``alpha / 2 * ||W||^2`` over the batch size added to each step's loss.
+        Chosen on held-out tasks (see "How the defaults were chosen" in the user
+        guide): without it the stages fit every training row, their probabilities
+        are overconfident and ``class_weight`` barely acts.
+        """,
+        default=0.3,
+    ),
+)
+
 _SUPERVISED_REGRESSOR = _table(
     _REGRESSOR_ALPHA,
     PARAMETERS["early_stopping"].but(
@@ -885,7 +902,7 @@ class EstimatorDocs(NamedTuple):
 
 ESTIMATORS = {
     "GreedyLayerwiseClassifier": EstimatorDocs(
-        PARAMETERS,
+        _merged(PARAMETERS, _GREEDY_CLASSIFIER),
         _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
         _table(
             _fit_X("Training data."),
@@ -908,7 +925,24 @@ ESTIMATORS = {
         ),
     ),
     "GreedyLayerwiseRegressor": EstimatorDocs(
-        _merged(PARAMETERS, _SUPERVISED_REGRESSOR),
+        _merged(
+            PARAMETERS,
+            _SUPERVISED_REGRESSOR,
+            _table(
+                PARAMETERS["kernel_initializer"].but(default="glorot_uniform"),
+                _REGRESSOR_ALPHA.but(
+                    text="""
+                    L2 penalty on the kernels, as in
+                    `~sklearn.neural_network.MLPRegressor`: ``alpha / (2 n) * ||W||^2``
+                    added to the mean squared error of the standardized targets.
+                    Chosen on held-out tasks (see "How the defaults were chosen" in
+                    the user guide): without it the stages fit the training rows'
+                    noise.
+                    """,
+                    default=1.0,
+                ),
+            ),
+        ),
         _merged(ATTRIBUTES, _SUPERVISED_ATTRIBUTES),
         _table(
             _fit_X("Training data."),

@@ -61,7 +61,9 @@ class GreedyNetwork:
         return [*self.layers, *self.top]
 
 
-def grow_supervised(runner, network, rows, *, widths, targets, activation, initializer, config):
+def grow_supervised(
+    runner, network, rows, *, widths, targets, activation, initializer, config, standardize=True
+):
     """Supervised greedy growth (Bengio et al., 2007).
 
     Stage ``k`` trains a new hidden layer ``k`` on the features that the frozen
@@ -87,6 +89,13 @@ def grow_supervised(runner, network, rows, *, widths, targets, activation, initi
     initializer : str
         Keras initializer of the new hidden layers.
     config : TrainingConfig
+    standardize : bool
+        Whether each stage trains on its input standardized (weighted by the
+        rows' weights; sparse X scaled only), the scaling folded into the
+        trained layer as the autoencoder's stages fold theirs: ReLU features of
+        the frozen layers have no unit scale, and a narrow stage on them
+        trained too slowly to converge in its epochs on some seeds (see the
+        user guide). False: the stages train on the features as they are.
 
     Yields
     ------
@@ -99,27 +108,46 @@ def grow_supervised(runner, network, rows, *, widths, targets, activation, initi
     stage_rows = rows.through(partial(hidden_features, layers, activation=activation))
     for depth in range(len(layers) + 1, len(widths) + 1):
         width = widths[depth - 1]
+        scaling = _stage_input_scaling(runner, stage_rows, standardize)
         layer = runner.new_layer(
             stage_rows.x.shape[1], width, "greedy", depth, "layer", initializer
         )
         if head is None or head[0].shape[0] != width:
             head = runner.new_layer(width, targets.n_outputs, "greedy", depth, "head")
+        scaled_rows = stage_rows.through(scaling)
         layer, head = runner.run(
             GradientStage(
                 "greedy",
                 depth,
                 [layer, head],
-                stage_rows.x,
-                stage_rows.target,
+                scaled_rows.x,
+                scaled_rows.target,
                 targets.loss,
                 activation,
                 config,
-                sample_weight=stage_rows.weight,
-                validation=stage_rows.validation,
+                sample_weight=scaled_rows.weight,
+                validation=scaled_rows.validation,
+                carried={"input_scaling": scaling},
             )
         )
+        layer = scaling.fold_input(layer)
         yield depth, layer, [targets.fold(head)]
         stage_rows = stage_rows.through(partial(hidden_features, [layer], activation=activation))
+
+
+def _stage_input_scaling(runner, stage_rows, standardize):
+    """The standardization a supervised stage trains its input in: the one an
+    earlier call of `partial_fit` trained this stage in, if it goes on from one
+    (so that its weights keep their units whatever block comes next), else that
+    of ``stage_rows`` (the identity if not ``standardize``)."""
+    resume = runner.resume
+    if resume is not None and resume.get("input_scaling") is not None:
+        return resume["input_scaling"]
+    # A stage of `fit` that partial_fit goes on with trains in the raw units its
+    # layer was folded into.
+    if resume is not None or not standardize:
+        return Scaling.identity(stage_rows.x.shape[1], stage_rows.x.dtype)
+    return Scaling(stage_rows.x, stage_rows.weight)
 
 
 def grow_autoencoder(

@@ -139,6 +139,10 @@ class GradientStage(Stage):
         The score's name in log lines; by default `score_name` of ``loss``.
     rate_name : str
         The parameter of the learning rate, named when the stage diverges.
+    carried : dict
+        What a later `partial_fit` call of this stage must train in besides the
+        weights (the standardization of its input), kept in the runner's
+        ``carry``.
     """
 
     kind: str
@@ -155,6 +159,7 @@ class GradientStage(Stage):
     score: object = None
     score_name: str | None = None
     rate_name: str = "learning_rate"
+    carried: dict = field(default_factory=dict)
     # Where an earlier run of this stage stopped (`partial_fit`), see `train_stage`.
     resume: dict | None = None
     # Whether the recorded loss is one the stage minimises to convergence (the
@@ -415,7 +420,11 @@ class StageRunner:
                 seconds=last["seconds"] + record["seconds"],
             )
         config = getattr(stage, "config", None)
-        if stage.minimised and not converged(record, config.n_iter_no_change, config.tol):
+        if (
+            stage.minimised
+            and not converged(record, config.n_iter_no_change, config.tol)
+            and not fits_every_row(stage, record)
+        ):
             self._unconverged.append((record, config))
         self.history.add(record, stage)
         carry = getattr(result, "carry", None)  # None for a solved stage
@@ -426,6 +435,7 @@ class StageRunner:
                 "kind": stage.kind,
                 "depth": stage.depth,
                 "layers": result.layers,
+                **getattr(stage, "carried", {}),
                 **carry,
             }
         )
@@ -475,16 +485,40 @@ class StageRunner:
         listed = stages[0] if len(stages) == 1 else f"{', '.join(stages[:-1])} and {stages[-1]}"
         config = self._unconverged[0][1]
         fine_tuned = any(record["kind"] == "finetune" for record in records)
-        measure = "validation score" if records[0]["validation_score"] else "training loss"
+        epochs = "epochs, finetune_epochs" if fine_tuned else "epochs"
+        changed = f"within the last n_iter_no_change={config.n_iter_no_change} epochs"
+        if records[0]["validation_score"]:
+            # Held-out rows say that more epochs would help.
+            reason = (
+                f"the validation score still improved by more than tol={config.tol} "
+                f"{changed}, so more epochs would likely score better. Raise {epochs}."
+            )
+        else:
+            reason = (
+                f"the training loss still improved by more than tol={config.tol} {changed}. "
+                f"Raise {epochs} or learning_rate to fit the training rows closer, or "
+                "standardize X (StandardScaler) if it is not; whether a closer fit "
+                "generalises only held-out rows tell: early_stopping=True ends each stage "
+                "where its validation score stops improving."
+            )
         warn_at_caller(
             f"{self.name}: maximum epochs reached and the optimization "
             f"hasn't converged yet in stage{'s' * (len(stages) > 1)} {listed} of "
-            f"{self.n_stages}: the {measure} still improved by more than tol={config.tol} "
-            f"within the last n_iter_no_change={config.n_iter_no_change} epochs. Raise "
-            f"{'epochs, finetune_epochs' if fine_tuned else 'epochs'} or learning_rate, or "
-            "standardize X (StandardScaler) if it is not.",
+            f"{self.n_stages}: {reason}",
             ConvergenceWarning,
         )
+
+
+def fits_every_row(stage, record):
+    """Whether a classifier's stage without held-out rows ended predicting every
+    training row's class: more epochs would then only make it surer of them
+    (its loss falls on towards 0 by growing the weights), which helps no
+    prediction, so its running out of epochs is no reason to warn."""
+    return (
+        not record["validation_score"]
+        and stage.score_name == "train accuracy"
+        and record["score"] >= 1.0
+    )
 
 
 def converged(record, n_iter_no_change, tol):

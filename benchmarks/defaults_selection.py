@@ -1,0 +1,247 @@
+"""How the supervised greedy estimators' defaults were chosen (issue 22).
+
+Candidates for the defaults of `GreedyLayerwiseClassifier` and
+`GreedyLayerwiseRegressor`, each fitted on every task below, beside the
+scikit-learn peer a user would otherwise pick, fitted in the same run on the
+same splits. The tasks are those where the old defaults were measured to fail:
+
+- ``narrow``: ``hidden_units=(16, 8, 4)`` on the tutorial's blobs (accuracy;
+  the spread over seeds is the point), against ``MLPClassifier((16, 8, 4))``;
+- ``imbalanced``: ``make_classification(10000, 20, n_informative=5,
+  weights=[0.95, 0.05], flip_y=0.02, class_sep=0.8)``: log loss and training
+  accuracy at the defaults (does it memorise? is it calibrated?), and balanced
+  accuracy without and with ``class_weight="balanced"`` (do the weights act?),
+  against ``MLPClassifier()``;
+- ``digits`` and ``mnist1d`` (4 000 rows), fully labelled: accuracy and log loss,
+  against ``MLPClassifier()``;
+- ``friedman1`` (``make_friedman1(2000, noise=1)``), ``diabetes`` and
+  ``regression`` (``make_regression(5000, 50, n_informative=20, noise=10)``):
+  R², against ``MLPRegressor((100, 100), max_iter=500)``.
+
+X is standardized on the training rows, y left as it is; 75/25 splits (70/30
+stratified for ``imbalanced``, the digits and MNIST-1D splits of the other
+benchmarks). ``--seeds`` draws the data sets (blobs, make_*), the splits and the
+networks' weights. The defaults were chosen on seeds 100-102 (``--seeds 100 101
+102``); the report's figures use seeds 0-9 or 0-4, which the choice never saw.
+
+Run: ``.venv/bin/python benchmarks/defaults_selection.py --tasks narrow
+imbalanced --candidates current defaults``; ``--list`` names the tasks and
+candidates.
+"""
+
+import argparse
+import json
+import statistics
+import time
+import warnings
+from pathlib import Path
+
+from _shared import print_environment, standardized_split, tutorial_data
+from sklearn.datasets import (
+    load_diabetes,
+    make_blobs,
+    make_classification,
+    make_friedman1,
+    make_regression,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import balanced_accuracy_score, log_loss, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
+
+
+def _candidate(standardize, **params):
+    """A candidate: parameters over the old defaults (Adam at 0.001, he_uniform,
+    no penalty), and whether the stages standardize their input."""
+    old = {"kernel_initializer": "he_uniform", "alpha": 0.0, "learning_rate": 0.001}
+    return {**old, **params}, standardize
+
+
+# name: (parameters, whether the stages standardize their input; None: as the
+# estimator's defaults do)
+CANDIDATES = {
+    "before": _candidate(False),
+    "standardized stages": _candidate(True),
+    "early stopping": _candidate(False, early_stopping=True),
+    "standardized, early stopping": _candidate(True, early_stopping=True),
+    "glorot": _candidate(False, kernel_initializer="glorot_uniform"),
+    **{
+        f"{'standardized, ' * standardize}glorot, alpha={alpha}": _candidate(
+            standardize, kernel_initializer="glorot_uniform", alpha=alpha
+        )
+        for standardize in (False, True)
+        for alpha in (0.1, 0.3, 1.0, 3.0)
+    },
+    "standardized, glorot, alpha=0.3, learning_rate=0.003": _candidate(
+        True, kernel_initializer="glorot_uniform", alpha=0.3, learning_rate=0.003
+    ),
+    "defaults": ({}, None),
+}
+PEER = "peer"
+# Whether ``narrow`` trains on the blobs as they come, as the issue measured them.
+RAW_NARROW = False
+
+
+def _estimator(kind, candidate, seed, **params):
+    if candidate == PEER:
+        if kind == "classifier":
+            return MLPClassifier(random_state=seed, **params)
+        return MLPRegressor(hidden_layer_sizes=(100, 100), max_iter=500, random_state=seed)
+    parameters, standardize = CANDIDATES[candidate]
+    estimator = {"classifier": GreedyLayerwiseClassifier, "regressor": GreedyLayerwiseRegressor}[
+        kind
+    ]
+    if standardize is not None and standardize != estimator._standardize_stages:
+        estimator = type(estimator.__name__, (estimator,), {"_standardize_stages": standardize})
+    return estimator(random_state=seed, **{**parameters, **params})
+
+
+def _standardized(X_train, X_test):
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def _split(X, y, seed, stratify=None, test_size=0.25):
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=stratify, random_state=seed
+    )
+    return (*_standardized(X_train, X_test), y_train, y_test)
+
+
+# -- the tasks: each returns {metric: value} for one estimator and seed ---------------
+
+
+def _narrow(candidate, seed):
+    # One data set, the networks' seeds varying: the spread is the seeds' luck.
+    if seed < 100:
+        X_train, X_test, y_train, y_test = tutorial_data()
+    else:  # the tutorial's recipe, another draw
+        X, y = make_blobs(
+            n_samples=1000, centers=3, n_features=2, cluster_std=2.0, random_state=100
+        )
+        X_train, X_test, y_train, y_test = X[:500], X[500:], y[:500], y[500:]
+    if not RAW_NARROW:
+        X_train, X_test = _standardized(X_train, X_test)
+    if candidate == PEER:
+        model = _estimator("classifier", PEER, seed, hidden_layer_sizes=(16, 8, 4))
+    else:
+        model = _estimator("classifier", candidate, seed, hidden_units=(16, 8, 4))
+    model.fit(X_train, y_train)
+    return {"accuracy": model.score(X_test, y_test)}
+
+
+def _imbalanced(candidate, seed):
+    X, y = make_classification(
+        n_samples=10000,
+        n_features=20,
+        n_informative=5,
+        weights=[0.95, 0.05],
+        flip_y=0.02,
+        class_sep=0.8,
+        random_state=seed,
+    )
+    X_train, X_test, y_train, y_test = _split(X, y, seed, stratify=y, test_size=0.3)
+    model = _estimator("classifier", candidate, seed).fit(X_train, y_train)
+    scores = {
+        "log loss": log_loss(y_test, model.predict_proba(X_test)),
+        "balanced accuracy": balanced_accuracy_score(y_test, model.predict(X_test)),
+        "training accuracy": model.score(X_train, y_train),
+    }
+    if candidate != PEER:  # MLPClassifier has no class_weight
+        weighted = _estimator("classifier", candidate, seed, class_weight="balanced")
+        weighted.fit(X_train, y_train)
+        scores["balanced accuracy, class_weight"] = balanced_accuracy_score(
+            y_test, weighted.predict(X_test)
+        )
+    return scores
+
+
+def _labelled(dataset):
+    def task(candidate, seed):
+        # MNIST-1D's data set is drawn by the seed: the report's seeds 0-4 and the
+        # selection's 100-102 are different data sets, as for digits' splits.
+        X_train, y_train, X_test, y_test = standardized_split(dataset, seed)
+        model = _estimator("classifier", candidate, seed).fit(X_train, y_train)
+        return {
+            "accuracy": model.score(X_test, y_test),
+            "log loss": log_loss(y_test, model.predict_proba(X_test), labels=model.classes_),
+            "training accuracy": model.score(X_train, y_train),
+        }
+
+    return task
+
+
+def _regression(make):
+    def task(candidate, seed):
+        X, y = make(seed)
+        X_train, X_test, y_train, y_test = _split(X, y, seed)
+        model = _estimator("regressor", candidate, seed).fit(X_train, y_train)
+        return {
+            "r2": r2_score(y_test, model.predict(X_test)),
+            "training r2": model.score(X_train, y_train),
+        }
+
+    return task
+
+
+TASKS = {
+    "narrow": _narrow,
+    "imbalanced": _imbalanced,
+    "digits": _labelled("digits"),
+    "mnist1d": _labelled("mnist1d"),
+    "friedman1": _regression(lambda seed: make_friedman1(2000, noise=1.0, random_state=seed)),
+    "diabetes": _regression(lambda seed: load_diabetes(return_X_y=True)),
+    "regression": _regression(
+        lambda seed: make_regression(5000, 50, n_informative=20, noise=10.0, random_state=seed)
+    ),
+}
+
+
+def _mean_sd(values):
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.3f} ± {sd:.3f}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
+    parser.add_argument(
+        "--candidates", nargs="+", default=[*CANDIDATES, PEER], choices=[*CANDIDATES, PEER]
+    )
+    parser.add_argument("--raw-narrow", action="store_true", help="narrow on unstandardized blobs")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[100, 101, 102])
+    parser.add_argument("--out", type=Path, help="write every figure to this JSON file")
+    parser.add_argument("--list", action="store_true", help="name the tasks and candidates")
+    args = parser.parse_args()
+    if args.list:
+        print("tasks:", *TASKS, sep="\n  ")
+        print("candidates:", *CANDIDATES, PEER, sep="\n  ")
+        return
+    global RAW_NARROW
+    RAW_NARROW = args.raw_narrow
+    print_environment()
+    print(f"seeds {args.seeds}\n", flush=True)
+    results = {}
+    for task in args.tasks:
+        for candidate in args.candidates:
+            runs = []
+            start = time.perf_counter()
+            for seed in args.seeds:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    runs.append(TASKS[task](candidate, seed))
+            seconds = (time.perf_counter() - start) / len(args.seeds)
+            figures = {metric: [run[metric] for run in runs] for metric in runs[0]}
+            results.setdefault(task, {})[candidate] = {**figures, "seconds": seconds}
+            shown = ", ".join(f"{metric} {_mean_sd(values)}" for metric, values in figures.items())
+            print(f"{task:10} {candidate:52} {shown}, {seconds:.1f} s a seed", flush=True)
+        print(flush=True)
+    if args.out:
+        args.out.write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
