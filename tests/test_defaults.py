@@ -1,0 +1,112 @@
+"""The supervised greedy estimators' defaults (issue 22): what they promise.
+
+The figures that chose them are in ``benchmarks/defaults_selection.py``; these
+tests check the behaviours behind them on data small enough for the suite: the
+classifier's stages train on standardized inputs (so the scale of a feature or
+of a frozen layer's output does not matter), a default fit does not memorise
+noisy labels, and a
+`~sklearn.exceptions.ConvergenceWarning` comes only where more epochs would
+help.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import make_blobs, make_classification, make_friedman1
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
+
+SMALL = dict(n_layers=2, hidden_units=(8, 4), epochs=5, random_state=0)
+
+
+def test_the_classifiers_stages_do_not_depend_on_the_scale_of_x(small_blobs):
+    # Each greedy stage standardizes its input, so a feature in other units (or
+    # a frozen layer whose outputs are large) trains the same stage, up to
+    # float32 rounding. (A fine-tuning stage trains on X as it is.)
+    X, y = small_blobs
+    rescaled = X * np.array([1000.0, 0.001, 1.0, 50.0]) + 300.0
+    clf = GreedyLayerwiseClassifier(**SMALL)
+    on_x = [p for p in clf.fit(X, y).staged_predict_proba(X)]
+    on_rescaled = [p for p in clf.fit(rescaled, y).staged_predict_proba(rescaled)]
+    for depth, (ours, theirs) in enumerate(zip(on_x, on_rescaled), start=1):
+        assert_allclose(ours, theirs, atol=1e-2, err_msg=f"depth {depth}")
+
+
+def test_partial_fit_goes_on_in_the_first_blocks_standardization(small_blobs):
+    # A later block of another scale is scaled as the first was, so that the
+    # stage's weights keep their units.
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(**SMALL)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    scaling = clf._partial_carry["input_scaling"]
+    clf.partial_fit(X * 10.0, y)
+    assert clf._partial_carry["input_scaling"] is scaling
+    assert_allclose(scaling.mean, X.mean(axis=0), rtol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def noisy_imbalanced():
+    X, y = make_classification(
+        n_samples=3000,
+        n_features=20,
+        n_informative=5,
+        weights=[0.9, 0.1],
+        flip_y=0.05,
+        class_sep=0.8,
+        random_state=0,
+    )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def test_a_default_fit_does_not_memorise_noisy_labels(noisy_imbalanced):
+    # The penalty's work: without it (the old defaults) every training row was
+    # fitted, the flipped labels too, and the class weights had no row left to
+    # move (benchmarks/class_weight.py measures what they do now).
+    X_train, _, y_train, _ = noisy_imbalanced
+    clf = GreedyLayerwiseClassifier(random_state=0).fit(X_train, y_train)
+    # 5% of the labels were flipped: fitting every training row means fitting them.
+    assert clf.score(X_train, y_train) < 0.98
+
+
+def test_a_default_regressor_does_not_fit_the_noise():
+    X, y = make_friedman1(n_samples=400, noise=1.0, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    reg = GreedyLayerwiseRegressor(random_state=0).fit(X[:300], y[:300])
+    # Noise of variance 1 on targets of variance about 24: a fit of the
+    # training rows beyond R² 0.98 fits the noise.
+    assert reg.score(X[:300], y[:300]) < 0.98
+    assert reg.score(X[300:], y[300:]) > 0.8
+
+
+def test_no_convergence_warning_for_a_classifier_that_fits_every_training_row():
+    # Separable blobs: every row right early, the loss still falling as the
+    # weights grow; more epochs would change no prediction.
+    X, y = make_blobs(n_samples=200, centers=[[-3, -3], [3, 3]], random_state=0)
+    clf = GreedyLayerwiseClassifier(alpha=0.0, **{**SMALL, "epochs": 30})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf.fit(X, y)
+    assert [record["score"] for record in clf.history_] == [1.0, 1.0]
+
+
+def test_the_warning_with_held_out_rows_says_more_epochs_would_help(small_blobs):
+    X, y = small_blobs
+    clf = GreedyLayerwiseClassifier(
+        early_stopping=True, learning_rate=1e-4, alpha=0.0, **{**SMALL, "epochs": 3}
+    )
+    with pytest.warns(ConvergenceWarning) as record:
+        clf.fit(X, y)
+    (warning,) = [w for w in record if issubclass(w.category, ConvergenceWarning)]
+    message = str(warning.message)
+    assert "the validation score still improved" in message
+    assert message.endswith("Raise epochs.")
+    assert "standardize X" not in message
