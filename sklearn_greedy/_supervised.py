@@ -53,11 +53,14 @@ class GreedyLayerwiseClassifier(
     (Bengio et al., 2007). The frozen layers' outputs are computed once per stage,
     not once per step.
 
-    Like `~sklearn.neural_network.MLPClassifier` it trains on X as given, and the
-    defaults below (Adam at ``learning_rate=0.001``, ReLU layers) assume features of
-    unit scale: standardize X (`~sklearn.preprocessing.StandardScaler` in a
-    `~sklearn.pipeline.Pipeline`) unless it already is. On raw features of large
-    scale the stages can settle on predicting the majority class.
+    Each greedy stage trains on its input standardized, the scaling folded into
+    the trained layer, so that a stage does not depend on the scale of X or of
+    the frozen layers' outputs. The ``"finetune"`` and ``"end_to_end"`` stages
+    train on X as given, as `~sklearn.neural_network.MLPClassifier` does, and
+    the defaults below (Adam at ``learning_rate=0.003``, ReLU layers) assume
+    features of unit scale there: standardize X
+    (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`)
+    unless it already is.
 
     With a multilabel indicator matrix as ``y`` (several labels per row, as
     `~sklearn.neural_network.MLPClassifier` takes it) the output layer has one

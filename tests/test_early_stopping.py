@@ -13,9 +13,10 @@ from sklearn_greedy import (
     RBMPretrainedClassifier,
 )
 
-# A large step and a short patience: the validation accuracy peaks, then falls,
-# and the stage stops well before its epochs run out.
+# A large step, a short patience and no penalty: the validation accuracy peaks,
+# then falls, and the stage stops well before its epochs run out.
 STOPPING = dict(
+    alpha=0.0,
     early_stopping=True,
     validation_fraction=0.3,
     n_iter_no_change=3,
