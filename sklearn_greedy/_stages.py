@@ -521,14 +521,25 @@ def fits_every_row(stage, record):
     )
 
 
+# The share of a stage's whole decrease of its training loss under which its last
+# ``n_iter_no_change`` epochs count as diminishing returns (see `converged`).
+DIMINISHING_SHARE = 0.01
+
+
 def converged(record, n_iter_no_change, tol):
     """Whether a stage met its stopping criterion before its epochs ran out.
 
-    Without early stopping this is `MLPClassifier`'s: the training loss failed to
-    improve on the best loss so far by ``tol`` for more than ``n_iter_no_change``
-    consecutive epochs (where `MLPClassifier` would have stopped). With early
-    stopping it is the rule the stage stopped by: the validation score failed to
-    improve by ``tol`` for ``n_iter_no_change`` epochs.
+    Without early stopping: `MLPClassifier`'s rule, the training loss failed to
+    improve on the best loss so far by ``tol`` for more than
+    ``n_iter_no_change`` consecutive epochs (where `MLPClassifier` would have
+    stopped), or diminishing returns: its last ``n_iter_no_change`` epochs
+    lowered the best loss by at most `DIMINISHING_SHARE` of what the whole stage
+    lowered it. A penalised network's loss keeps creeping down by more than
+    ``tol`` long after more epochs stop changing its predictions (measured in
+    the user guide: 50 more epochs scored worse on held-out rows on 4 of 5
+    tasks), and `MLPClassifier`'s rule alone then warns on almost every fit.
+    With early stopping it is the rule the stage stopped by: the validation
+    score failed to improve by ``tol`` for ``n_iter_no_change`` epochs.
     """
     if record["validation_score"]:
         best, no_improvement = -np.inf, 0
@@ -538,13 +549,17 @@ def converged(record, n_iter_no_change, tol):
             if no_improvement >= n_iter_no_change:
                 return True
         return False
+    losses = record["loss"]
     best, no_improvement = np.inf, 0
-    for loss in record["loss"]:
+    for loss in losses:
         no_improvement = no_improvement + 1 if loss > best - tol else 0
         best = min(best, loss)
         if no_improvement > n_iter_no_change:
             return True
-    return False
+    if len(losses) <= n_iter_no_change:
+        return False
+    last_gain = min(losses[:-n_iter_no_change]) - best
+    return last_gain <= DIMINISHING_SHARE * (losses[0] - best)
 
 
 def training_score(layers, x, target, loss, activation, sample_weight=None):

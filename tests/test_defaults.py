@@ -20,6 +20,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
+from sklearn_greedy._stages import converged
 
 SMALL = dict(n_layers=2, hidden_units=(8, 4), epochs=5, random_state=0)
 
@@ -110,3 +111,26 @@ def test_the_warning_with_held_out_rows_says_more_epochs_would_help(small_blobs)
     assert "the validation score still improved" in message
     assert message.endswith("Raise epochs.")
     assert "standardize X" not in message
+
+
+def test_diminishing_returns_count_as_converged():
+    def record(loss):
+        return {"loss": list(loss), "validation_score": None}
+
+    # Down fast, then creeping by 3e-4 an epoch: more than tol, so not converged
+    # by MLPClassifier's rule, but the last 10 epochs gave 0.3% of the decrease.
+    creeping = 0.4 + np.exp(-np.arange(50) / 4) - 3e-4 * np.arange(50)
+    assert converged(record(creeping), n_iter_no_change=10, tol=1e-4)
+    # Still going down steadily: 20% of the decrease in the last 10 of 50 epochs.
+    assert not converged(record(np.linspace(1.0, 0.5, 50)), n_iter_no_change=10, tol=1e-4)
+    # Too few epochs to tell: MLPClassifier's rule alone.
+    assert not converged(record([1.0, 0.8, 0.7]), n_iter_no_change=10, tol=1e-4)
+
+
+def test_a_default_fit_of_the_tutorials_blobs_gives_no_convergence_warning(blobs):
+    # The old defaults warned here in every stage, advising more epochs, which
+    # scored worse on held-out rows.
+    X_train, y_train, _, _ = blobs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        GreedyLayerwiseClassifier(hidden_units=(16, 8, 4), random_state=0).fit(X_train, y_train)
