@@ -4,6 +4,7 @@ On frozen features a head is a convex problem, so the pretrained estimators
 solve it (`HeadStage`) instead of stepping it for a number of epochs.
 """
 
+import os
 import time
 import warnings
 from dataclasses import dataclass
@@ -89,7 +90,19 @@ class HeadStage(Stage):
                 x.dtype,
                 sample_weight,
             )
-        if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        # Before Python 3.14 catch_warnings is process-wide: with DepthSearchCV's
+        # threads, other threads' warnings land here too. They are issued again,
+        # not lost; the head's own convergence is read off the solver's
+        # iterations, not off what was caught.
+        for caught_warning in caught:
+            if not _from_the_solver(caught_warning):
+                warnings.warn_explicit(
+                    caught_warning.message,
+                    caught_warning.category,
+                    caught_warning.filename,
+                    caught_warning.lineno,
+                )
+        if n_iter >= self.max_iter:
             warn_at_caller(
                 f"The {self.loss} head of stage {number} ({self.kind}, depth {self.depth}) did "
                 f"not converge in head_max_iter={self.max_iter} iterations. "
@@ -117,6 +130,14 @@ class HeadStage(Stage):
         return training_score(
             trained, self.x, self.target, self.loss, self.activation, self.sample_weight
         )
+
+
+def _from_the_solver(caught_warning):
+    """Whether a caught warning is a scikit-learn solver's ConvergenceWarning,
+    which the head's own warning replaces."""
+    return issubclass(caught_warning.category, ConvergenceWarning) and (
+        f"sklearn{os.sep}" in caught_warning.filename
+    )
 
 
 def _solved_head(features, target, n_outputs, loss, alpha, max_iter, dtype, sample_weight=None):

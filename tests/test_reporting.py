@@ -327,6 +327,46 @@ def test_no_warning_when_every_stage_converged_or_stopped_early(small_blobs):
     assert [record["epochs"] for record in stopped.history_] == [3, 3]
 
 
+def _head_fit(small_blobs, **params):
+    X, y = small_blobs
+    X = StandardScaler().fit_transform(X)
+    clf = AutoencoderPretrainedClassifier(
+        n_layers=1, hidden_units=4, epochs=2, mode="frozen", random_state=0, **params
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        clf.fit(X, y)
+    return caught
+
+
+def test_a_head_out_of_iterations_warns_once_in_its_own_words(small_blobs):
+    caught = _head_fit(small_blobs, head_max_iter=1, alpha=1e-6)
+    convergence = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    # Not the solver's own ("lbfgs failed to converge"), which names no stage.
+    assert not any("lbfgs" in message for message in convergence)
+    (head,) = [message for message in convergence if "head" in message]
+    assert "head of stage 2 (head, depth 1) did not converge in head_max_iter=1" in head
+
+
+def test_warnings_of_other_threads_during_a_head_solve_are_not_lost(small_blobs, monkeypatch):
+    # catch_warnings is process-wide: what another thread warns while a head is
+    # solved is caught with the solver's warnings, and must be issued again.
+    from sklearn_greedy import _heads
+
+    solve = _heads._solved_head
+
+    def solve_while_another_thread_warns(*args, **kwargs):
+        warnings.warn("from another thread", UserWarning)
+        warnings.warn("another thread's convergence", ConvergenceWarning)
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(_heads, "_solved_head", solve_while_another_thread_warns)
+    messages = [str(w.message) for w in _head_fit(small_blobs)]
+    assert "from another thread" in messages
+    assert "another thread's convergence" in messages
+    assert not any("did not converge in head_max_iter" in m for m in messages)
+
+
 def test_convergence_follows_mlp_classifiers_rule():
     def record(loss, validation=()):
         return {"loss": list(loss), "validation_score": list(validation)}
