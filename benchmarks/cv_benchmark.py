@@ -187,11 +187,10 @@ UNLABELLED = -1  # scikit-learn's semi-supervised marker, as our estimators read
 FULL_DEFAULTS = {"depths": [1, 2, 3, 5, 8], "cv": 5}
 QUICK_DEFAULTS = {"depths": [1, 2, 3], "epochs": 10, "cv": 3}
 # The network options (attribute of the parsed arguments: our parameter). Left out,
-# our estimators train at their own defaults, and the two other networks at
-# GreedyLayerwiseClassifier's (the autoencoder estimators' and the regressors' are
-# the same: 128 units, Adam at 0.001, batches of 32, 50 epochs a stage); given, an
-# option is passed to every network (but the deep belief network's optimizer and
-# rate, below).
+# our estimators train at their own defaults, and the two other networks at those
+# of our supervised estimator of the task (see `peer_defaults`); given, an option
+# is passed to every network (but the deep belief network's optimizer and rate,
+# below).
 NETWORK_OPTIONS = {
     "units": "hidden_units",
     "epochs": "epochs",
@@ -199,12 +198,25 @@ NETWORK_OPTIONS = {
     "optimizer": "optimizer",
     "learning_rate": "learning_rate",
 }
-# The MLP and Keras networks' settings when no option is given: our defaults, read
-# from the class so that they follow it. Momentum is used by "sgd" only.
-PEER_DEFAULTS = {
-    option: GreedyLayerwiseClassifier().get_params()[parameter]
-    for option, parameter in {**NETWORK_OPTIONS, "momentum": "momentum"}.items()
-}
+# The MLP and Keras networks' settings when no option is given: those of our
+# supervised estimator of the task (GreedyLayerwiseClassifier's or
+# GreedyLayerwiseRegressor's defaults, read from the class so that they follow
+# it), so that they are the same network trained end to end: its width, epochs,
+# batches, optimizer and rate, its L2 penalty and its initializer. Momentum is
+# used by "sgd" only.
+PEER_PARAMETERS = {**NETWORK_OPTIONS, "momentum": "momentum", "alpha": "alpha"}
+
+
+def peer_defaults(task="classification"):
+    estimator = GreedyLayerwiseRegressor() if task == "regression" else GreedyLayerwiseClassifier()
+    params = estimator.get_params()
+    return {
+        **{option: params[parameter] for option, parameter in PEER_PARAMETERS.items()},
+        "kernel_initializer": params["kernel_initializer"],
+    }
+
+
+PEER_DEFAULTS = peer_defaults()  # for --help
 # The pipelines standardize the features: the deep belief network's first RBM has
 # Gaussian visible units, as its docstring asks. Everything else is its defaults:
 # 10 epochs of contrastive divergence a layer in batches of 10, by SGD at the guide's
@@ -359,10 +371,11 @@ def network_settings(args):
 
 
 def peer_settings(args):
-    """The MLP and Keras networks' settings: our defaults, but the options given."""
+    """The MLP and Keras networks' settings: those of our supervised estimator of
+    the task, but the options given."""
     return {
         option: value if getattr(args, option, None) is None else getattr(args, option)
-        for option, value in PEER_DEFAULTS.items()
+        for option, value in peer_defaults(getattr(args, "task", "classification")).items()
     }
 
 
@@ -380,7 +393,8 @@ def ours(estimator_class, args):
 def mlp(args):
     # n_iter_no_change=epochs switches off MLP's stop on a flat training loss, so
     # that it runs every epoch, as ours do without early_stopping; Keras's SGD is
-    # not Nesterov's; no L2 penalty, as ours by default.
+    # not Nesterov's; the L2 penalty ours has (the same alpha / 2 * ||W||^2 over
+    # the batch size); MLP's initialisation is Glorot's, as ours now.
     peer = peer_settings(args)
     estimator = MLPClassifier(
         solver=peer["optimizer"],
@@ -390,7 +404,7 @@ def mlp(args):
         batch_size=peer["batch_size"],
         max_iter=peer["epochs"],
         n_iter_no_change=peer["epochs"],
-        alpha=0.0,
+        alpha=peer["alpha"],
         random_state=args.random_state,
     )
     shapes = [(peer["units"],) * depth for depth in args.depths]
@@ -401,16 +415,35 @@ def logistic(args):
     return LogisticRegression(max_iter=1000), {}
 
 
-def dense_stack(n_layers, hidden_units, meta):
-    """Our estimators' network as a Keras model: he_uniform ReLU layers, softmax."""
+def _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2):
     keras, _ = keras_and_tensorflow()
-    inputs = keras.Input(shape=(meta["n_features_in_"],))
     outputs = inputs
     for _ in range(n_layers):
         outputs = keras.layers.Dense(
-            hidden_units, activation="relu", kernel_initializer="he_uniform"
+            hidden_units,
+            activation="relu",
+            kernel_initializer=kernel_initializer,
+            kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
         )(outputs)
-    outputs = keras.layers.Dense(meta["n_classes_"], activation="softmax")(outputs)
+    return outputs
+
+
+def _l2(peer):
+    """Keras's L2 factor for our ``alpha``: Keras adds ``l2 * ||W||^2`` to the
+    batch's mean loss, ours ``alpha / 2 * ||W||^2`` over the batch size."""
+    return peer["alpha"] / (2 * peer["batch_size"])
+
+
+def dense_stack(n_layers, hidden_units, meta, kernel_initializer="glorot_uniform", l2=0.0):
+    """Our estimators' network as a Keras model: ReLU layers, softmax."""
+    keras, _ = keras_and_tensorflow()
+    inputs = keras.Input(shape=(meta["n_features_in_"],))
+    outputs = _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2)
+    outputs = keras.layers.Dense(
+        meta["n_classes_"],
+        activation="softmax",
+        kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
+    )(outputs)
     return keras.Model(inputs, outputs)
 
 
@@ -429,6 +462,8 @@ def keras_classifier(args):
         model=dense_stack,
         model__n_layers=1,
         model__hidden_units=peer["units"],
+        model__kernel_initializer=peer["kernel_initializer"],
+        model__l2=_l2(peer),
         loss="sparse_categorical_crossentropy",
         optimizer=peer["optimizer"],
         **optimizer_settings,
@@ -441,7 +476,7 @@ def keras_classifier(args):
 
 
 def regression_mlp(args):
-    """MLPRegressor of the classification rows' MLP settings, on standardized targets."""
+    """MLPRegressor at the regressor's settings, on standardized targets."""
     classifier, grid = mlp(args)
     estimator = MLPRegressor(**classifier.get_params())
     return standardized_targets(estimator), {f"regressor__{k}": v for k, v in grid.items()}
@@ -452,16 +487,16 @@ def standardized_targets(estimator):
     return TransformedTargetRegressor(regressor=estimator, transformer=StandardScaler())
 
 
-def linear_stack(n_layers, hidden_units, meta):
-    """Our regressors' network as a Keras model: he_uniform ReLU layers, linear output."""
+def linear_stack(n_layers, hidden_units, meta, kernel_initializer="glorot_uniform", l2=0.0):
+    """Our regressors' network as a Keras model: ReLU layers, linear output."""
     keras, _ = keras_and_tensorflow()
     inputs = keras.Input(shape=(meta["n_features_in_"],))
-    outputs = inputs
-    for _ in range(n_layers):
-        outputs = keras.layers.Dense(
-            hidden_units, activation="relu", kernel_initializer="he_uniform"
-        )(outputs)
-    outputs = keras.layers.Dense(meta["n_outputs_expected_"], activation="linear")(outputs)
+    outputs = _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2)
+    outputs = keras.layers.Dense(
+        meta["n_outputs_expected_"],
+        activation="linear",
+        kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
+    )(outputs)
     return keras.Model(inputs, outputs)
 
 
@@ -478,6 +513,8 @@ def keras_regressor(args):
         model=linear_stack,
         model__n_layers=1,
         model__hidden_units=peer["units"],
+        model__kernel_initializer=peer["kernel_initializer"],
+        model__l2=_l2(peer),
         loss="mse",
         optimizer=peer["optimizer"],
         **optimizer_settings,
@@ -787,7 +824,8 @@ def settings_line(args):
             f"; {' and '.join(peers)}: {peer['units']} units a layer, {peer['optimizer']} "
             f"lr {peer['learning_rate']}"
             + (f" momentum {peer['momentum']}" if peer["optimizer"] == "sgd" else "")
-            + f", batch {peer['batch_size']}, {peer['epochs']} epochs"
+            + f", batch {peer['batch_size']}, {peer['epochs']} epochs, alpha {peer['alpha']}, "
+            f"{peer['kernel_initializer']}"
         )
     return line
 
