@@ -119,7 +119,6 @@ def fitted_model_files(folder):
         n_layers=TUTORIAL_N_HIDDEN,
         **TUTORIAL_SETTINGS,
         activation="relu",
-        kernel_initializer="he_uniform",
         random_state=0,
     ).fit(X[:500], y[:500])
     model_path, rows_path = folder / "model.pkl", folder / "rows.npy"

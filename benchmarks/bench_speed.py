@@ -56,6 +56,7 @@ from _shared import (
     TUTORIAL_LEARNING_RATE,
     TUTORIAL_MOMENTUM,
     TUTORIAL_N_HIDDEN,
+    TUTORIAL_RECIPE,
     TUTORIAL_SETTINGS,
     TUTORIAL_UNITS,
     environment,
@@ -520,7 +521,7 @@ def tutorial_estimators(epochs):
     common = {"n_layers": TUTORIAL_N_HIDDEN, "epochs": epochs, "random_state": 0}
     return [
         GreedyLayerwiseClassifier(**{**TUTORIAL_SETTINGS, **common}),
-        StackedAutoencoder(**{**TUTORIAL_SETTINGS, **common}),
+        StackedAutoencoder(**{**TUTORIAL_RECIPE, **common}),
         AutoencoderPretrainedClassifier(**{**TUTORIAL_AUTOENCODER_SETTINGS, **common}),
     ]
 

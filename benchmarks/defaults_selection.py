@@ -94,8 +94,8 @@ def _estimator(kind, candidate, seed, **params):
     estimator = {"classifier": GreedyLayerwiseClassifier, "regressor": GreedyLayerwiseRegressor}[
         kind
     ]
-    if standardize is not None and standardize != estimator._standardize_stages:
-        estimator = type(estimator.__name__, (estimator,), {"_standardize_stages": standardize})
+    if standardize is not None:
+        parameters = {**parameters, "standardize": standardize}
     return estimator(random_state=seed, **{**parameters, **params})
 
 

@@ -19,11 +19,6 @@ class _SupervisedGreedyStages:
     share, left of their predictor base. Each has its own ``__init__``: their
     defaults differ."""
 
-    # Whether each greedy stage trains on its input standardized (see
-    # `grow_supervised`): the classifier's do, the regressor's do not, as
-    # benchmarks/defaults_selection.py measured (see the user guide).
-    _standardize_stages = True
-
     def _stage_kinds(self, depth):
         return ["greedy"]
 
@@ -37,7 +32,7 @@ class _SupervisedGreedyStages:
             activation=self.activation,
             initializer=self.kernel_initializer,
             config=self._training_config(),
-            standardize=self._standardize_stages,
+            standardize=self.standardize,
         )
 
 
@@ -53,9 +48,10 @@ class GreedyLayerwiseClassifier(
     (Bengio et al., 2007). The frozen layers' outputs are computed once per stage,
     not once per step.
 
-    Each greedy stage trains on its input standardized, the scaling folded into
-    the trained layer, so that a stage does not depend on the scale of X or of
-    the frozen layers' outputs. The ``"finetune"`` and ``"end_to_end"`` stages
+    By default (``standardize=True``) each greedy stage trains on its input
+    standardized, the scaling folded into the trained layer, so that a stage
+    depends neither on the scale of X nor on that of the frozen layers'
+    outputs. The ``"finetune"`` and ``"end_to_end"`` stages
     train on X as given, as `~sklearn.neural_network.MLPClassifier` does, and
     the defaults below (Adam at ``learning_rate=0.003``, ReLU layers) assume
     features of unit scale there: standardize X
@@ -138,7 +134,11 @@ class GreedyLayerwiseClassifier(
     3
     """
 
-    _parameter_constraints = {**BaseGreedyNetwork._parameter_constraints, **CLASSIFIER_CONSTRAINTS}
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        **CLASSIFIER_CONSTRAINTS,
+        "standardize": ["boolean"],
+    }
 
     def __init__(
         self,
@@ -155,6 +155,7 @@ class GreedyLayerwiseClassifier(
         activation="relu",
         kernel_initializer="glorot_uniform",
         alpha=0.3,
+        standardize=True,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -184,6 +185,7 @@ class GreedyLayerwiseClassifier(
             random_state=random_state,
             verbose=verbose,
         )
+        self.standardize = standardize
         self.class_weight = class_weight
 
     def fit(self, X, y, sample_weight=None):
@@ -286,7 +288,10 @@ class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, Bas
     2
     """
 
-    _standardize_stages = False
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        "standardize": ["boolean"],
+    }
 
     def __init__(
         self,
@@ -303,6 +308,7 @@ class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, Bas
         activation="relu",
         kernel_initializer="glorot_uniform",
         alpha=1.0,
+        standardize=False,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -331,6 +337,7 @@ class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, Bas
             random_state=random_state,
             verbose=verbose,
         )
+        self.standardize = standardize
 
     def fit(self, X, y, sample_weight=None):
         """Train the network stage by stage.

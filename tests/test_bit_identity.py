@@ -36,18 +36,13 @@ RBM_TINY = dict(TINY, visible_units="gaussian")
 WITHOUT_PROPAGATION = dict(propagation_neighbors=None)
 # The supervised estimators' defaults were chosen anew after it too (issue 22): the
 # file holds the fits at the old ones, and of stages on their raw input.
-SUPERVISED_BEFORE = dict(kernel_initializer="he_uniform", alpha=0.0, learning_rate=0.001)
-
-
-class RawStagesClassifier(GreedyLayerwiseClassifier):
-    """The classifier whose stages train on their input as it comes, as before
-    issue 22 (the regressor's still do)."""
-
-    _standardize_stages = False
+SUPERVISED_BEFORE = dict(
+    kernel_initializer="he_uniform", alpha=0.0, learning_rate=0.001, standardize=False
+)
 
 
 def _greedy(mode, **params):
-    return RawStagesClassifier(mode=mode, **SUPERVISED_BEFORE, **params, **TINY)
+    return GreedyLayerwiseClassifier(mode=mode, **SUPERVISED_BEFORE, **params, **TINY)
 
 
 def _data():

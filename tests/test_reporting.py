@@ -356,8 +356,8 @@ def test_warnings_of_other_threads_during_a_head_solve_are_not_lost(small_blobs,
     solve = _heads._solved_head
 
     def solve_while_another_thread_warns(*args, **kwargs):
-        warnings.warn("from another thread", UserWarning)
-        warnings.warn("another thread's convergence", ConvergenceWarning)
+        warnings.warn("from another thread", UserWarning, stacklevel=2)
+        warnings.warn("another thread's convergence", ConvergenceWarning, stacklevel=2)
         return solve(*args, **kwargs)
 
     monkeypatch.setattr(_heads, "_solved_head", solve_while_another_thread_warns)

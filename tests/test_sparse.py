@@ -108,8 +108,8 @@ def test_sparse_predictions_equal_dense(name, fmt):
 
 def _standardizes_x(estimator):
     """Whether the estimator's first stage trains on X standardized."""
-    return "autoencoder" in capabilities(estimator) or getattr(
-        estimator, "_standardize_stages", False
+    return "autoencoder" in capabilities(estimator) or estimator.get_params().get(
+        "standardize", False
     )
 
 

@@ -28,7 +28,15 @@ X, y = make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2.0, rand
 
 # The tutorial's recipe; the estimators' defaults differ, see the user guide.
 TUTORIAL = dict(
-    hidden_units=10, optimizer="sgd", learning_rate=0.01, momentum=0.9, batch_size=32, epochs=100
+    hidden_units=10,
+    optimizer="sgd",
+    learning_rate=0.01,
+    momentum=0.9,
+    batch_size=32,
+    epochs=100,
+    kernel_initializer="he_uniform",
+    alpha=0.0,
+    standardize=False,  # the stages on their input as it comes
 )
 
 # %%

@@ -30,7 +30,15 @@ X_train, X_test, y_train, y_test = X[:500], X[500:], y[:500], y[500:]
 
 # The tutorial's recipe; the estimators' defaults differ, see the user guide.
 TUTORIAL = dict(
-    hidden_units=10, optimizer="sgd", learning_rate=0.01, momentum=0.9, batch_size=32, epochs=100
+    hidden_units=10,
+    optimizer="sgd",
+    learning_rate=0.01,
+    momentum=0.9,
+    batch_size=32,
+    epochs=100,
+    kernel_initializer="he_uniform",
+    alpha=0.0,
+    standardize=False,  # the stages on their input as it comes
 )
 
 # %%
