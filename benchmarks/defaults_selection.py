@@ -14,6 +14,9 @@ same splits. The tasks are those where the old defaults were measured to fail:
   against ``MLPClassifier()``;
 - ``digits`` and ``mnist1d`` (4 000 rows), fully labelled: accuracy and log loss,
   against ``MLPClassifier()``;
+- ``tfidf``: TF-IDF rows of a synthetic corpus (3 000 documents of 40 words from
+  3 000, 4 classes), as a text pipeline gives them: accuracy, against
+  ``MLPClassifier()`` and ``LogisticRegression()``;
 - ``friedman1`` (``make_friedman1(2000, noise=1)``), ``diabetes`` and
   ``regression`` (``make_regression(5000, 50, n_informative=20, noise=10)``):
   R², against ``MLPRegressor((100, 100), max_iter=500)``.
@@ -36,6 +39,8 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse as sp
 from _shared import print_environment, standardized_split, tutorial_data
 from sklearn.datasets import (
     load_diabetes,
@@ -45,6 +50,8 @@ from sklearn.datasets import (
     make_regression,
 )
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, log_loss, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
@@ -159,6 +166,38 @@ def _imbalanced(candidate, seed):
     return scores
 
 
+def _corpus(seed, n_documents=3000, n_words=3000, n_classes=4, length=40):
+    """TF-IDF rows of a synthetic corpus: words drawn from a Zipf law, each class
+    favouring 60 words of its own (8 times likelier)."""
+    rng = np.random.RandomState(seed)
+    zipf = 1.0 / np.arange(1, n_words + 1) ** 1.1
+    y = rng.randint(n_classes, size=n_documents)
+    topics = [rng.permutation(n_words)[:60] for _ in range(n_classes)]
+    rows, columns = [], []
+    for i, label in enumerate(y):
+        p = zipf.copy()
+        p[topics[label]] *= 8
+        rows += [i] * length
+        columns += list(rng.choice(n_words, size=length, p=p / p.sum()))
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(n_documents, n_words))
+    counts.sum_duplicates()
+    return TfidfTransformer().fit_transform(counts), y
+
+
+def _tfidf(candidate, seed):
+    # Sparse rows as TfidfTransformer gives them, not standardized: a text pipeline.
+    X, y = _corpus(seed)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=seed
+    )
+    model = _estimator("classifier", candidate, seed).fit(X_train, y_train)
+    scores = {"accuracy": model.score(X_test, y_test)}
+    if candidate == PEER:
+        linear = LogisticRegression(max_iter=1000).fit(X_train, y_train)
+        scores["LogisticRegression accuracy"] = linear.score(X_test, y_test)
+    return scores
+
+
 def _labelled(dataset):
     def task(candidate, seed):
         # MNIST-1D's data set is drawn by the seed: the report's seeds 0-4 and the
@@ -192,6 +231,7 @@ TASKS = {
     "imbalanced": _imbalanced,
     "digits": _labelled("digits"),
     "mnist1d": _labelled("mnist1d"),
+    "tfidf": _tfidf,
     "friedman1": _regression(lambda seed: make_friedman1(2000, noise=1.0, random_state=seed)),
     "diabetes": _regression(lambda seed: load_diabetes(return_X_y=True)),
     "regression": _regression(

@@ -349,13 +349,15 @@ _GREEDY_CLASSIFIER = _table(
         "standardize",
         "bool",
         """
-        Whether each greedy stage trains on its input standardized (zero mean
-        and unit variance per feature, weighted by ``sample_weight``; sparse X
-        scaled only), the scaling folded into the trained layer, so that
-        ``coefs_`` and ``model_`` act on raw X. A stage then depends neither on
-        the scale of X nor on that of the frozen layers' outputs: without it a
-        narrow stage on the raw ReLU outputs below trained too slowly on some
-        seeds. The ``"finetune"`` and ``"end_to_end"`` stages train on X as given.
+        Whether each greedy stage above the first trains on its input, the
+        frozen layers' outputs, standardized (zero mean and unit variance per
+        unit, weighted by ``sample_weight``), the scaling folded into the
+        trained layer, so that ``coefs_`` and ``model_`` are a plain network. A
+        stage then does not depend on the scale of the layers below: without it
+        a narrow stage on the raw ReLU outputs below trained too slowly on some
+        seeds. The first stage, and the ``"finetune"`` and ``"end_to_end"``
+        stages, train on X as given, scaled as the user chose (a per-column
+        scaling would blow up the rare words of TF-IDF features, say).
         ``False`` is the tutorial's procedure.
         """,
         True,
@@ -958,9 +960,9 @@ ESTIMATORS = {
                 ),
                 _GREEDY_CLASSIFIER["standardize"].but(
                     text="""
-                    Whether each greedy stage trains on its input standardized, the
-                    scaling folded into the trained layer, as
-                    `GreedyLayerwiseClassifier` does by default. Off by default here:
+                    Whether each greedy stage above the first trains on its input,
+                    the frozen layers' outputs, standardized, the scaling folded into
+                    the trained layer, as `GreedyLayerwiseClassifier` does by default. Off by default here:
                     with it the penalty on the standardized features of barely
                     varying units stopped acting, and R² fell on held-out tasks
                     (see "How the defaults were chosen" in the user guide).

@@ -90,12 +90,14 @@ def grow_supervised(
         Keras initializer of the new hidden layers.
     config : TrainingConfig
     standardize : bool
-        Whether each stage trains on its input standardized (weighted by the
-        rows' weights; sparse X scaled only), the scaling folded into the
-        trained layer as the autoencoder's stages fold theirs: ReLU features of
-        the frozen layers have no unit scale, and a narrow stage on them
+        Whether each stage above the first trains on its input, the frozen
+        layers' outputs, standardized (weighted by the rows' weights), the
+        scaling folded into the trained layer as the autoencoder's stages fold
+        theirs: ReLU features have no unit scale, and a narrow stage on them
         trained too slowly to converge in its epochs on some seeds (see the
-        user guide). False: the stages train on the features as they are.
+        user guide). The first stage trains on X as given, as the user scaled
+        it (a per-column scaling of TF-IDF features, say, would blow up its
+        rare words). False: every stage trains on its features as they are.
 
     Yields
     ------
@@ -108,7 +110,7 @@ def grow_supervised(
     stage_rows = rows.through(partial(hidden_features, layers, activation=activation))
     for depth in range(len(layers) + 1, len(widths) + 1):
         width = widths[depth - 1]
-        scaling = _stage_input_scaling(runner, stage_rows, standardize)
+        scaling = _stage_input_scaling(runner, stage_rows, standardize and depth > 1)
         layer = runner.new_layer(
             stage_rows.x.shape[1], width, "greedy", depth, "layer", initializer
         )

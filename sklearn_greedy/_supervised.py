@@ -48,13 +48,13 @@ class GreedyLayerwiseClassifier(
     (Bengio et al., 2007). The frozen layers' outputs are computed once per stage,
     not once per step.
 
-    By default (``standardize=True``) each greedy stage trains on its input
-    standardized, the scaling folded into the trained layer, so that a stage
-    depends neither on the scale of X nor on that of the frozen layers'
-    outputs. The ``"finetune"`` and ``"end_to_end"`` stages
-    train on X as given, as `~sklearn.neural_network.MLPClassifier` does, and
-    the defaults below (Adam at ``learning_rate=0.003``, ReLU layers) assume
-    features of unit scale there: standardize X
+    By default (``standardize=True``) each greedy stage above the first trains
+    on the frozen layers' outputs standardized, the scaling folded into the
+    trained layer, so that it does not depend on their scale. The first stage
+    and the ``"finetune"`` and ``"end_to_end"`` stages train on X as given, as
+    `~sklearn.neural_network.MLPClassifier` does, and the defaults below (Adam
+    at ``learning_rate=0.003``, ReLU layers) assume features of unit scale:
+    standardize X
     (`~sklearn.preprocessing.StandardScaler` in a `~sklearn.pipeline.Pipeline`)
     unless it already is.
 
