@@ -962,10 +962,11 @@ ESTIMATORS = {
                     text="""
                     Whether each greedy stage above the first trains on its input,
                     the frozen layers' outputs, standardized, the scaling folded into
-                    the trained layer, as `GreedyLayerwiseClassifier` does by default. Off by default here:
-                    with it the penalty on the standardized features of barely
-                    varying units stopped acting, and R² fell on held-out tasks
-                    (see "How the defaults were chosen" in the user guide).
+                    the trained layer, as `GreedyLayerwiseClassifier` does by
+                    default. Off by default here: with it the penalty on the
+                    standardized features of barely varying units stopped acting,
+                    and R² fell on held-out tasks (see "How the defaults were
+                    chosen" in the user guide).
                     """,
                     default=False,
                 ),
