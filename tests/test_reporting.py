@@ -300,11 +300,12 @@ def test_the_warning_names_only_the_unconverged_stages(small_blobs):
     X, y = small_blobs
     # A learning rate this small moves the loss by less than tol: converged, in
     # MLPClassifier's sense, for the greedy stages; the fine-tuning stage's rate is
-    # large enough to keep improving.
+    # large enough to keep improving, and small enough not to fit every training
+    # row within its epochs (which would end the need for more).
     clf = GreedyLayerwiseClassifier(
         mode="finetune",
         learning_rate=1e-9,
-        finetune_learning_rate=0.05,
+        finetune_learning_rate=0.01,
         n_iter_no_change=2,
         **REPORTED,
     )
