@@ -15,7 +15,7 @@ import platform
 
 import numpy as np
 import sklearn
-from sklearn.datasets import load_digits, make_blobs
+from sklearn.datasets import load_digits, make_blobs, make_classification
 from sklearn.model_selection import train_test_split
 
 import sklearn_greedy
@@ -175,6 +175,32 @@ def standardized_split(dataset, seed, num_samples=None):
         X_train, X_test, y_train, y_test = mnist1d_split(seed=seed, num_samples=num_samples)
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
+
+
+def imbalanced_split(seed, n_rows=10000):
+    """The issue-22 imbalanced task: ``make_classification(n_rows, 20,
+    n_informative=5, weights=[0.95, 0.05], flip_y=0.02, class_sep=0.8)`` drawn by
+    ``seed``, split 70/30 (stratified, by the same seed) and standardized on the
+    training part.
+
+    Returns ``X_train, X_test, y_train, y_test``.
+    """
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_classification(
+        n_samples=n_rows,
+        n_features=20,
+        n_informative=5,
+        weights=[0.95, 0.05],
+        flip_y=0.02,
+        class_sep=0.8,
+        random_state=seed,
+    )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=seed
+    )
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
 
 
 # -- reference: the tutorial's procedures, written as the tutorial writes them -------

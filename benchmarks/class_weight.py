@@ -29,14 +29,11 @@ import statistics
 import time
 import warnings
 
-from _shared import print_environment
-from sklearn.datasets import make_classification
+from _shared import imbalanced_split, print_environment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, recall_score
-from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import GreedyLayerwiseClassifier
 
@@ -65,30 +62,12 @@ METHODS = {
 WIDTH = max(len(name) for name in METHODS)
 
 
-def data(seed, n_rows):
-    """The seed's standardized train/test split of the imbalanced data."""
-    X, y = make_classification(
-        n_samples=n_rows,
-        n_features=20,
-        n_informative=5,
-        weights=[0.95, 0.05],
-        flip_y=0.02,
-        class_sep=0.8,
-        random_state=seed,
-    )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=seed
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
-
-
 def run(seeds, n_rows):
     """``{method: [(balanced accuracy, minority recall, training accuracy, seconds),
     ...]}``, one per seed; the first two on the test rows."""
     results = {name: [] for name in METHODS}
     for seed in seeds:
-        X_train, X_test, y_train, y_test = data(seed, n_rows)
+        X_train, X_test, y_train, y_test = imbalanced_split(seed, n_rows)
         print(
             f"seed {seed}: {len(y_train)} training rows, {int(y_train.sum())} of the "
             f"minority class; {len(y_test)} test rows, {int(y_test.sum())}",

@@ -41,11 +41,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from _shared import print_environment, standardized_split, tutorial_data
+from _shared import imbalanced_split, print_environment, standardized_split, tutorial_data
 from sklearn.datasets import (
     load_diabetes,
     make_blobs,
-    make_classification,
     make_friedman1,
     make_regression,
 )
@@ -141,16 +140,7 @@ def _narrow(candidate, seed):
 
 
 def _imbalanced(candidate, seed):
-    X, y = make_classification(
-        n_samples=10000,
-        n_features=20,
-        n_informative=5,
-        weights=[0.95, 0.05],
-        flip_y=0.02,
-        class_sep=0.8,
-        random_state=seed,
-    )
-    X_train, X_test, y_train, y_test = _split(X, y, seed, stratify=y, test_size=0.3)
+    X_train, X_test, y_train, y_test = imbalanced_split(seed)
     model = _estimator("classifier", candidate, seed).fit(X_train, y_train)
     scores = {
         "log loss": log_loss(y_test, model.predict_proba(X_test)),
