@@ -335,10 +335,9 @@ _REGRESSOR_ALPHA = PARAMETERS["alpha"].but(
 _GREEDY_CLASSIFIER = _table(
     PARAMETERS["learning_rate"].but(default=0.003),
     PARAMETERS["kernel_initializer"].but(default="glorot_uniform"),
-    PARAMETERS["alpha"].but(
-        text="""
-        L2 penalty on the kernels, as in `~sklearn.neural_network.MLPClassifier`:
-        ``alpha / 2 * ||W||^2`` over the batch size added to each step's loss.
+    PARAMETERS["alpha"].plus(
+        """
+        ``alpha / 2 * ||W||^2`` over the batch size is added to each step's loss.
         Chosen on held-out tasks (see "How the defaults were chosen" in the user
         guide): without it the stages fit every training row, their probabilities
         are overconfident and ``class_weight`` barely acts.
@@ -947,11 +946,8 @@ ESTIMATORS = {
             _SUPERVISED_REGRESSOR,
             _table(
                 PARAMETERS["kernel_initializer"].but(default="glorot_uniform"),
-                _REGRESSOR_ALPHA.but(
-                    text="""
-                    L2 penalty on the kernels, as in
-                    `~sklearn.neural_network.MLPRegressor`: ``alpha / (2 n) * ||W||^2``
-                    added to the mean squared error of the standardized targets.
+                _REGRESSOR_ALPHA.plus(
+                    """
                     Chosen on held-out tasks (see "How the defaults were chosen" in
                     the user guide): without it the stages fit the training rows'
                     noise.

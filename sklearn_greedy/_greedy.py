@@ -116,7 +116,7 @@ def grow_supervised(
         )
         if head is None or head[0].shape[0] != width:
             head = runner.new_layer(width, targets.n_outputs, "greedy", depth, "head")
-        scaled_rows = stage_rows.through(scaling)
+        scaled_rows = stage_rows if scaling is None else stage_rows.through(scaling)
         layer, head = runner.run(
             GradientStage(
                 "greedy",
@@ -132,24 +132,21 @@ def grow_supervised(
                 carried={"input_scaling": scaling},
             )
         )
-        layer = scaling.fold_input(layer)
+        if scaling is not None:
+            layer = scaling.fold_input(layer)
         yield depth, layer, [targets.fold(head)]
         stage_rows = stage_rows.through(partial(hidden_features, [layer], activation=activation))
 
 
 def _stage_input_scaling(runner, stage_rows, standardize):
-    """The standardization a supervised stage trains its input in: the one an
-    earlier call of `partial_fit` trained this stage in, if it goes on from one
-    (so that its weights keep their units whatever block comes next), else that
-    of ``stage_rows`` (the identity if not ``standardize``)."""
-    resume = runner.resume
-    if resume is not None and resume.get("input_scaling") is not None:
-        return resume["input_scaling"]
-    # A stage of `fit` that partial_fit goes on with trains in the raw units its
-    # layer was folded into.
-    if resume is not None or not standardize:
-        return Scaling.identity(stage_rows.x.shape[1], stage_rows.x.dtype)
-    return Scaling(stage_rows.x, stage_rows.weight)
+    """The `Scaling` a supervised stage trains its input in, or None for its input
+    as it is: if it goes on from an earlier call of `partial_fit`, the one that
+    call trained in (so that its weights keep their units whatever block comes
+    next; None for a stage of `fit`, whose layer was folded into raw units), else
+    that of ``stage_rows`` if ``standardize``."""
+    if runner.resume is not None:
+        return runner.resume.get("input_scaling")
+    return Scaling(stage_rows.x, stage_rows.weight) if standardize else None
 
 
 def grow_autoencoder(

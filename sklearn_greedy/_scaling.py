@@ -36,14 +36,6 @@ class Scaling:
         # A constant column (a dead unit below, say) stays constant, centred at 0.
         self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
 
-    @classmethod
-    def identity(cls, n_features, dtype="float32"):
-        """The scaling that leaves ``n_features`` columns as they are."""
-        scaling = cls.__new__(cls)
-        scaling.mean = np.zeros(n_features, dtype=dtype)
-        scaling.scale = np.ones(n_features, dtype=dtype)
-        return scaling
-
     def __call__(self, values):
         if sp.issparse(values):
             # Only scaled, so the zeros stay zeros and the values stay sparse.

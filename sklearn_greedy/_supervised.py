@@ -19,6 +19,11 @@ class _SupervisedGreedyStages:
     share, left of their predictor base. Each has its own ``__init__``: their
     defaults differ."""
 
+    _parameter_constraints = {
+        **BaseGreedyNetwork._parameter_constraints,
+        "standardize": ["boolean"],
+    }
+
     def _stage_kinds(self, depth):
         return ["greedy"]
 
@@ -135,9 +140,8 @@ class GreedyLayerwiseClassifier(
     """
 
     _parameter_constraints = {
-        **BaseGreedyNetwork._parameter_constraints,
+        **_SupervisedGreedyStages._parameter_constraints,
         **CLASSIFIER_CONSTRAINTS,
-        "standardize": ["boolean"],
     }
 
     def __init__(
@@ -287,11 +291,6 @@ class GreedyLayerwiseRegressor(RegressorScoreMixin, _SupervisedGreedyStages, Bas
     >>> len(list(reg.staged_score(X, y)))
     2
     """
-
-    _parameter_constraints = {
-        **BaseGreedyNetwork._parameter_constraints,
-        "standardize": ["boolean"],
-    }
 
     def __init__(
         self,
