@@ -159,6 +159,24 @@ def mnist1d_split(seed=None, num_samples=None):
     return data["x"], data["x_test"], data["y"], data["y_test"]
 
 
+def standardized(X_train, X_test):
+    """``X_train`` and ``X_test`` standardized by a `StandardScaler` fitted on
+    ``X_train``."""
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test)
+
+
+def standardized_train_test_split(X, y, seed, test_size=0.25, stratify=None):
+    """`train_test_split` of ``X, y`` by ``seed``, X `standardized` on the
+    training part. Returns ``X_train, X_test, y_train, y_test``."""
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=stratify, random_state=seed
+    )
+    return (*standardized(X_train, X_test), y_train, y_test)
+
+
 def standardized_split(dataset, seed, num_samples=None):
     """``"digits"`` split by ``seed`` (`digits_split`) or the ``"mnist1d"`` data set
     its generator draws with ``seed`` (`mnist1d_split`; ``None``: its default data
@@ -167,14 +185,12 @@ def standardized_split(dataset, seed, num_samples=None):
 
     Returns ``X_train, y_train, X_test, y_test``.
     """
-    from sklearn.preprocessing import StandardScaler
-
     if dataset == "digits":
         X_train, X_test, y_train, y_test = digits_split(seed)
     else:
         X_train, X_test, y_train, y_test = mnist1d_split(seed=seed, num_samples=num_samples)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), y_train, scaler.transform(X_test), y_test
+    X_train, X_test = standardized(X_train, X_test)
+    return X_train, y_train, X_test, y_test
 
 
 def imbalanced_split(seed, n_rows=10000):
@@ -185,8 +201,6 @@ def imbalanced_split(seed, n_rows=10000):
 
     Returns ``X_train, X_test, y_train, y_test``.
     """
-    from sklearn.preprocessing import StandardScaler
-
     X, y = make_classification(
         n_samples=n_rows,
         n_features=20,
@@ -196,11 +210,7 @@ def imbalanced_split(seed, n_rows=10000):
         class_sep=0.8,
         random_state=seed,
     )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, stratify=y, random_state=seed
-    )
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+    return standardized_train_test_split(X, y, seed, test_size=0.3, stratify=y)
 
 
 # -- reference: the tutorial's procedures, written as the tutorial writes them -------

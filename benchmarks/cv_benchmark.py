@@ -415,17 +415,24 @@ def logistic(args):
     return LogisticRegression(max_iter=1000), {}
 
 
-def _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2):
+def _keras_stack(meta, n_layers, hidden_units, n_outputs, output, kernel_initializer, l2):
+    """The peer network as a Keras model: ReLU layers and an ``output`` layer,
+    every kernel under Keras's L2 factor ``l2``."""
     keras, _ = keras_and_tensorflow()
+    regularizer = keras.regularizers.L2(l2) if l2 else None
+    inputs = keras.Input(shape=(meta["n_features_in_"],))
     outputs = inputs
     for _ in range(n_layers):
         outputs = keras.layers.Dense(
             hidden_units,
             activation="relu",
             kernel_initializer=kernel_initializer,
-            kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
+            kernel_regularizer=regularizer,
         )(outputs)
-    return outputs
+    outputs = keras.layers.Dense(n_outputs, activation=output, kernel_regularizer=regularizer)(
+        outputs
+    )
+    return keras.Model(inputs, outputs)
 
 
 def _l2(peer):
@@ -436,41 +443,40 @@ def _l2(peer):
 
 def dense_stack(n_layers, hidden_units, meta, kernel_initializer="glorot_uniform", l2=0.0):
     """Our estimators' network as a Keras model: ReLU layers, softmax."""
-    keras, _ = keras_and_tensorflow()
-    inputs = keras.Input(shape=(meta["n_features_in_"],))
-    outputs = _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2)
-    outputs = keras.layers.Dense(
-        meta["n_classes_"],
-        activation="softmax",
-        kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
-    )(outputs)
-    return keras.Model(inputs, outputs)
+    return _keras_stack(
+        meta, n_layers, hidden_units, meta["n_classes_"], "softmax", kernel_initializer, l2
+    )
+
+
+def _keras_settings(args):
+    """The scikeras wrapper's settings of both tasks: the peer network's width,
+    initializer and penalty, its optimizer, rate, epochs and batches."""
+    _, tf = keras_and_tensorflow()
+    # scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
+    tf.get_logger().setLevel("ERROR")
+    peer = peer_settings(args)
+    settings = {
+        "model__n_layers": 1,
+        "model__hidden_units": peer["units"],
+        "model__kernel_initializer": peer["kernel_initializer"],
+        "model__l2": _l2(peer),
+        "optimizer": peer["optimizer"],
+        "optimizer__learning_rate": peer["learning_rate"],
+        "epochs": peer["epochs"],
+        "batch_size": peer["batch_size"],
+        "verbose": 0,
+        "random_state": args.random_state,
+    }
+    if peer["optimizer"] == "sgd":
+        settings["optimizer__momentum"] = peer["momentum"]
+    return settings
 
 
 def keras_classifier(args):
     from scikeras.wrappers import KerasClassifier
 
-    _, tf = keras_and_tensorflow()
-    # scikeras builds a new Keras model per fit, so Keras's predict warns of retracing.
-    tf.get_logger().setLevel("ERROR")
-
-    peer = peer_settings(args)
-    optimizer_settings = {"optimizer__learning_rate": peer["learning_rate"]}
-    if peer["optimizer"] == "sgd":
-        optimizer_settings["optimizer__momentum"] = peer["momentum"]
     estimator = KerasClassifier(
-        model=dense_stack,
-        model__n_layers=1,
-        model__hidden_units=peer["units"],
-        model__kernel_initializer=peer["kernel_initializer"],
-        model__l2=_l2(peer),
-        loss="sparse_categorical_crossentropy",
-        optimizer=peer["optimizer"],
-        **optimizer_settings,
-        epochs=peer["epochs"],
-        batch_size=peer["batch_size"],
-        verbose=0,
-        random_state=args.random_state,
+        model=dense_stack, loss="sparse_categorical_crossentropy", **_keras_settings(args)
     )
     return estimator, {"model__n_layers": args.depths}
 
@@ -489,40 +495,15 @@ def standardized_targets(estimator):
 
 def linear_stack(n_layers, hidden_units, meta, kernel_initializer="glorot_uniform", l2=0.0):
     """Our regressors' network as a Keras model: ReLU layers, linear output."""
-    keras, _ = keras_and_tensorflow()
-    inputs = keras.Input(shape=(meta["n_features_in_"],))
-    outputs = _hidden_layers(inputs, n_layers, hidden_units, kernel_initializer, l2)
-    outputs = keras.layers.Dense(
-        meta["n_outputs_expected_"],
-        activation="linear",
-        kernel_regularizer=keras.regularizers.L2(l2) if l2 else None,
-    )(outputs)
-    return keras.Model(inputs, outputs)
+    return _keras_stack(
+        meta, n_layers, hidden_units, meta["n_outputs_expected_"], "linear", kernel_initializer, l2
+    )
 
 
 def keras_regressor(args):
     from scikeras.wrappers import KerasRegressor
 
-    _, tf = keras_and_tensorflow()
-    tf.get_logger().setLevel("ERROR")
-    peer = peer_settings(args)
-    optimizer_settings = {"optimizer__learning_rate": peer["learning_rate"]}
-    if peer["optimizer"] == "sgd":
-        optimizer_settings["optimizer__momentum"] = peer["momentum"]
-    estimator = KerasRegressor(
-        model=linear_stack,
-        model__n_layers=1,
-        model__hidden_units=peer["units"],
-        model__kernel_initializer=peer["kernel_initializer"],
-        model__l2=_l2(peer),
-        loss="mse",
-        optimizer=peer["optimizer"],
-        **optimizer_settings,
-        epochs=peer["epochs"],
-        batch_size=peer["batch_size"],
-        verbose=0,
-        random_state=args.random_state,
-    )
+    estimator = KerasRegressor(model=linear_stack, loss="mse", **_keras_settings(args))
     return standardized_targets(estimator), {"regressor__model__n_layers": args.depths}
 
 

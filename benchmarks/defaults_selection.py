@@ -41,7 +41,14 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from _shared import imbalanced_split, print_environment, standardized_split, tutorial_data
+from _shared import (
+    imbalanced_split,
+    print_environment,
+    standardized,
+    standardized_split,
+    standardized_train_test_split,
+    tutorial_data,
+)
 from sklearn.datasets import (
     load_diabetes,
     make_blobs,
@@ -54,7 +61,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, log_loss, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
 
@@ -105,18 +111,6 @@ def _estimator(kind, candidate, seed, **params):
     return estimator(random_state=seed, **{**parameters, **params})
 
 
-def _standardized(X_train, X_test):
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test)
-
-
-def _split(X, y, seed, stratify=None, test_size=0.25):
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, stratify=stratify, random_state=seed
-    )
-    return (*_standardized(X_train, X_test), y_train, y_test)
-
-
 # -- the tasks: each returns {metric: value} for one estimator and seed ---------------
 
 
@@ -130,7 +124,7 @@ def _narrow(candidate, seed):
         )
         X_train, X_test, y_train, y_test = X[:500], X[500:], y[:500], y[500:]
     if not RAW_NARROW:
-        X_train, X_test = _standardized(X_train, X_test)
+        X_train, X_test = standardized(X_train, X_test)
     if candidate == PEER:
         model = _estimator("classifier", PEER, seed, hidden_layer_sizes=(16, 8, 4))
     else:
@@ -206,7 +200,7 @@ def _labelled(dataset):
 def _regression(make):
     def task(candidate, seed):
         X, y = make(seed)
-        X_train, X_test, y_train, y_test = _split(X, y, seed)
+        X_train, X_test, y_train, y_test = standardized_train_test_split(X, y, seed)
         model = _estimator("regressor", candidate, seed).fit(X_train, y_train)
         return {
             "r2": r2_score(y_test, model.predict(X_test)),
