@@ -16,7 +16,7 @@ from ._base import (
     staged_method,
 )
 from ._compat import Interval, StrOptions
-from ._docs import document
+from ._docs import document, partial_fit_doc
 from ._forward import hidden_outputs, mean_squared_difference, network_outputs
 from ._greedy import GreedyNetwork, grow_autoencoder, random_decoder, random_layers
 from ._pretrained import (
@@ -182,6 +182,11 @@ class StackedAutoencoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Base
             The fitted autoencoder.
         """
         return self._fit(X, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        return self._partial_fit(X, None, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("transformer")
 
     def _stage_kinds(self, depth):
         return ["autoencoder"]
@@ -363,8 +368,13 @@ class _AutoencoderPretrained:
             self.reconstruction_weight > 0 or getattr(self, "entropy_weight", 0.0) > 0
         )
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
-        # (A multilabel y has none.)
-        if not (self.mode == "finetune" and semi_supervised and data.n_unlabelled):
+        # (A multilabel y has none.) A call of partial_fit goes on with the
+        # fine-tuning the stage began with, whatever rows its block holds.
+        if runner.resume is not None:
+            semi_supervised = runner.resume.get("semi_supervised", False)
+        else:
+            semi_supervised = self.mode == "finetune" and semi_supervised and data.n_unlabelled
+        if not semi_supervised:
             return super()._joint_stage(data, runner, network)
         targets = data.targets
         *layers, head = network.all_layers
@@ -381,6 +391,7 @@ class _AutoencoderPretrained:
                 loss=targets.loss,
                 sample_weight=data.sample_weight,
                 noise={"masking_noise": self.masking_noise, "gaussian_noise": self.gaussian_noise},
+                carried={"semi_supervised": True},
             )
         )
         *layers, head = trained[: len(network.all_layers)]
@@ -575,6 +586,11 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         """
         return self._fit(X, y, sample_weight)
 
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return self._partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("classifier", pretrained=True)
+
 
 @document
 class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegressor):
@@ -731,3 +747,8 @@ class AutoencoderPretrainedRegressor(_AutoencoderPretrained, BasePretrainedRegre
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        return self._partial_fit(X, y, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("regressor", pretrained=True)

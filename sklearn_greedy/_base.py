@@ -283,18 +283,23 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         """Raise unless ``widths`` keep the fitted hidden layers, which ``method``
         (``"warm_start"``, ``"partial_fit"``) goes on from; ``instead`` says how to
         start over."""
-        if self.n_layers < self.n_layers_:
+        fitted_widths = self._fitted_widths()
+        n_fitted = len(fitted_widths)
+        if self.n_layers < n_fitted:
             raise ValueError(
-                f"n_layers={self.n_layers} is smaller than the {self.n_layers_} layers "
+                f"n_layers={self.n_layers} is smaller than the {n_fitted} layers "
                 f"already fitted; {method} can only add layers. {instead} to fit from "
                 "scratch."
             )
-        fitted_widths = tuple(block.n_outputs for block in self._network()[: self.n_layers_])
-        if widths[: self.n_layers_] != fitted_widths:
+        if widths[:n_fitted] != fitted_widths:
             raise ValueError(
                 f"{method} keeps the fitted hidden layers of widths {fitted_widths}, "
-                f"but hidden_units asks for {widths[: self.n_layers_]} there."
+                f"but hidden_units asks for {widths[:n_fitted]} there."
             )
+
+    def _fitted_widths(self):
+        """The widths of the fitted hidden layers, from the input up."""
+        return tuple(block.n_outputs for block in self._network()[: self.n_layers_])
 
     # -- the fit template ------------------------------------------------------------
 
@@ -561,6 +566,115 @@ class BaseGreedyNetwork(BaseEstimator, metaclass=ABCMeta):
         self._set_fitted(history_=list(runner.history), **fitted)
         return self
 
+    # -- partial_fit ----------------------------------------------------------------
+    #
+    # A call trains one stage of the fit's plan (`_plan`) for one epoch over the
+    # block it is given: the stage the last call trained, until it has run its
+    # epochs, then the next planned one; the last planned stage goes on for as
+    # many calls as come. The compiled loop's state at the end of a call (its
+    # epoch and mini-batch counts, the optimizer's slots and the loop's own state,
+    # as numpy) is kept in ``_partial_carry`` with the stage's weights, and the
+    # next call of that stage starts from it: the epochs of a stage spread over
+    # calls compute, on the same rows, what one fit's stage computes (the shuffle
+    # and the noise of an epoch are seeded by the stage, the epoch and the step).
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_atomically
+    def _partial_fit(self, X, y=None, classes=None, sample_weight=None):
+        """Every ``partial_fit``: one epoch of the current stage."""
+        widths = self._check_hyperparameters()
+        first = not hasattr(self, "history_")
+        if not first:
+            self._check_fitted_widths(widths, "partial_fit", "Call fit, or clone the estimator,")
+        data = self._partial_data(X, y, classes, first, sample_weight)
+        stage, resume = self._next_partial_stage(self._plan(0), data, first)
+        seed = fit_seed(self.random_state) if first else self._fit_seed
+        history = () if first else self.history_
+        runner = self._runner(seed, [stage], history, resume=resume, one_epoch=True)
+        fitted = self._partial_stage(stage, data, widths, runner)
+        self._set_fitted(
+            history_=list(runner.history),
+            _fit_seed=runner.seed,
+            _partial_carry=runner.carry,
+            **fitted,
+        )
+        return self
+
+    def _partial_stage(self, stage, data, widths, runner):
+        """Train ``stage`` ``(kind, depth)`` for one call of `partial_fit` through
+        ``runner``; return the fitted attributes, ``n_layers_`` among them."""
+        kind, depth = stage
+        if kind == "end_to_end" and runner.resume is None:
+            network = self._random_network(data, widths, runner, GreedyNetwork())
+            fitted = self._fitted_state(network, data)
+            fitted.update(self._joint_stage(data, runner, network))
+        elif kind in MODES:
+            fitted = self._joint_stage(data, runner, self._fitted_network())
+        else:
+            below = self._network_below(depth)
+            _, layer, top = next(iter(self._grow(data, widths[:depth], runner, below)))
+            fitted = self._fitted_state(below.grown(layer, top), data)
+        targets = {} if data.targets is None else data.targets.attributes
+        return {**targets, **fitted, "n_layers_": depth}
+
+    def _partial_data(self, X, y, classes, first, sample_weight):
+        """The `FitData` of a block of `partial_fit`."""
+        return self._validate_fit_data(X, y, not first, sample_weight)
+
+    def _next_partial_stage(self, plan, data, first):
+        """The stage ``(kind, depth)`` of this call of `partial_fit`, and the state
+        it resumes from (None: a new stage)."""
+        if first:
+            return plan[0], None
+        last = self.history_[-1]
+        stage = (last["kind"], last["depth"])
+        if stage not in plan:
+            raise ValueError(
+                f"partial_fit goes on from the fitted network's last stage ({stage[0]}, "
+                f"depth {stage[1]}), which is not a stage of mode={self.mode!r} with "
+                f"n_layers={self.n_layers}. Call fit, or clone the estimator, to start over."
+            )
+        carry = getattr(self, "_partial_carry", None)
+        index = plan.index(stage)
+        if carry is not None and (carry["kind"], carry["depth"]) == stage:
+            total = self._training_config(finetune=stage[0] == "finetune").epochs
+            ended = carry["epoch"] >= total
+        else:
+            # Fitted by fit (or cut by at_depth), or a solved stage: it has ended,
+            # and there are no optimizer slots to go on with.
+            carry, ended = None, True
+        if ended and index + 1 < len(plan):
+            return plan[index + 1], None
+        if carry is None:
+            carry = {
+                "kind": stage[0],
+                "depth": stage[1],
+                "layers": self._stage_layers(stage, data),
+                "epoch": int(last["epochs"]),
+                "step": 0,
+                "slots": None,
+            }
+        return stage, carry
+
+    def _network_below(self, depth):
+        """The fitted network cut below greedy stage ``depth``: its first ``depth - 1``
+        layers and the top of that depth, which the stage grows."""
+        if depth == 1:
+            return GreedyNetwork()
+        network = self._fitted_network()
+        layers, tops = network.staged_layers[: depth - 1], network.staged_tops[: depth - 1]
+        return GreedyNetwork(list(layers), list(tops[-1]), list(layers), list(tops))
+
+    def _stage_layers(self, stage, data):
+        """The layers fitted stage ``(kind, depth)`` trained: every layer for a
+        joint stage; for a greedy one its hidden layer and the first layer of its
+        top (the output layer, or the decoder's first)."""
+        kind, depth = stage
+        network = self._fitted_network()
+        if kind in MODES:
+            return network.all_layers
+        return [network.staged_layers[depth - 1], network.staged_tops[depth - 1][0]]
+
     # -- the network at a smaller depth --------------------------------------------
 
     def at_depth(self, depth):
@@ -701,6 +815,19 @@ class BaseGreedyTransformer(BaseGreedyNetwork):
         layer)`` called after each, its ``history_`` its own stages' records."""
         data = self._validate_fit_data(X, None, warm, sample_weight)
         self._train_within(runner, data, widths, warm, after_stage, self._stage_kinds(1))
+
+    def _partial_fit_within(self, runner, X, sample_weight, widths, stage):
+        """Train ``stage`` of this stack for one call of another estimator's
+        `partial_fit`, through that call's ``runner``, as `_fit_within` fits it
+        within a fit."""
+        data = self._validate_fit_data(X, None, hasattr(self, "history_"), sample_weight)
+        fitted = self._partial_stage(stage, data, widths, runner)
+        own_kinds = self._stage_kinds(1)
+        self._set_fitted(
+            history_=[record for record in runner.history if record["kind"] in own_kinds],
+            _fit_seed=runner.seed,
+            **fitted,
+        )
 
     def _fitted_state(self, network, data):
         return {
@@ -899,123 +1026,26 @@ class BaseGreedyPredictor(BaseGreedyNetwork):
         )
         return coefs_and_intercepts([*layers, targets.fold(head)])
 
-    # -- partial_fit ----------------------------------------------------------------
-    #
-    # A call trains one stage of the fit's plan (`_plan`) for one epoch over the
-    # block it is given: the stage the last call trained, until it has run its
-    # epochs, then the next planned one; the last planned stage goes on for as
-    # many calls as come. The compiled loop's state at the end of a call (its
-    # epoch and mini-batch counts and the optimizer's slots, as numpy) is kept in
-    # ``_partial_carry`` with the stage's weights, and the next call of that stage
-    # starts from it: the epochs of a stage spread over calls compute, on the same
-    # rows, what one fit's stage computes (the shuffle and the noise of an epoch
-    # are seeded by the stage, the epoch and the step).
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    @fit_atomically
-    def _partial_fit(self, X, y, classes=None, sample_weight=None):
-        """Every predictor's ``partial_fit``: one epoch of the current stage."""
-        widths = self._check_hyperparameters()
-        first = not hasattr(self, "n_layers_")
-        if not first:
-            self._check_fitted_widths(widths, "partial_fit", "Call fit, or clone the estimator,")
+    def _partial_data(self, X, y, classes, first, sample_weight):
+        """The `FitData` of a block of `partial_fit` (``classes``: a classifier's)."""
         X, y = self._validate_X_y(X, y, not first)
         sample_weight = validated_weights(sample_weight, X)
         targets = self._partial_targets(y, classes, first, sample_weight)
-        data = FitData(X, targets, self._partial_row_weights(sample_weight, targets))
-        plan = self._plan(0)
-        stage, resume = self._next_partial_stage(plan, targets, first)
-        seed = fit_seed(self.random_state) if first else self._fit_seed
-        history = () if first else self.history_
-        runner = self._runner(seed, [stage], history, resume=resume, one_epoch=True)
-        kind, depth = stage
-        if kind == "end_to_end":
-            if resume is None:
-                network = self._random_network(data, widths, runner, GreedyNetwork())
-                fitted = self._fitted_state(network, data)
-            else:
-                network, fitted = self._fitted_network(), {}
-            fitted.update(self._joint_stage(data, runner, network))
-            n_layers = self.n_layers
-        elif kind == "finetune":
-            fitted = self._joint_stage(data, runner, self._fitted_network())
-            n_layers = self.n_layers
-        else:
-            below = self._network_below(depth)
-            _, layer, top = next(iter(self._grow(data, widths[:depth], runner, below)))
-            fitted = self._fitted_state(below.grown(layer, top), data)
-            n_layers = depth
-        self._set_fitted(
-            n_layers_=n_layers,
-            history_=list(runner.history),
-            _fit_seed=runner.seed,
-            _partial_carry=runner.carry,
-            **{**targets.attributes, **fitted},
-        )
-        return self
+        return FitData(X, targets, self._partial_row_weights(sample_weight, targets))
 
-    def _next_partial_stage(self, plan, targets, first):
-        """The stage ``(kind, depth)`` of this call of `partial_fit`, and the state
-        it resumes from (None: a new stage)."""
-        if first:
-            return plan[0], None
-        last = self.history_[-1]
-        stage = (last["kind"], last["depth"])
-        if stage not in plan:
-            raise ValueError(
-                f"partial_fit goes on from the fitted network's last stage ({stage[0]}, "
-                f"depth {stage[1]}), which is not a stage of mode={self.mode!r} with "
-                f"n_layers={self.n_layers}. Call fit, or clone the estimator, to start over."
-            )
-        carry = getattr(self, "_partial_carry", None)
-        index = plan.index(stage)
-        if carry is not None and (carry["kind"], carry["depth"]) == stage:
-            total = self._training_config(finetune=stage[0] == "finetune").epochs
-            ended = carry["epoch"] >= total
-        else:
-            # Fitted by fit (or cut by at_depth): its stages have ended, and there
-            # are no optimizer slots to go on with.
-            carry, ended = None, True
-        if ended and index + 1 < len(plan):
-            return plan[index + 1], None
-        if carry is None:
-            carry = {
-                "kind": stage[0],
-                "depth": stage[1],
-                "layers": self._stage_layers(stage, targets),
-                "epoch": int(last["epochs"]),
-                "step": 0,
-                "slots": None,
-            }
-        return stage, carry
-
-    def _network_below(self, depth):
-        """The fitted network cut below greedy stage ``depth``: its first ``depth - 1``
-        layers and the top of that depth, which the stage grows."""
-        if depth == 1:
-            return GreedyNetwork()
-        network = self._fitted_network()
-        layers, tops = network.staged_layers[: depth - 1], network.staged_tops[: depth - 1]
-        return GreedyNetwork(list(layers), list(tops[-1]), list(layers), list(tops))
-
-    def _stage_layers(self, stage, targets):
+    def _stage_layers(self, stage, data):
         """The layers fitted stage ``(kind, depth)`` trained, the output layer in the
         units the stage trains in."""
-        kind, depth = stage
-        network = self._fitted_network()
-        if kind in MODES:
-            *layers, output = network.all_layers
-        else:
-            layers = [network.staged_layers[depth - 1], *network.staged_tops[depth - 1]]
-            *layers, output = layers
-        return [*layers, targets.unfold(output)]
+        *layers, output = super()._stage_layers(stage, data)
+        return [*layers, data.targets.unfold(output)]
 
     def _partial_targets(self, y, classes, first, sample_weight):
         """The `Targets` of a block of `partial_fit` (``classes``: a classifier's)."""
         return self._targets(y, not first, sample_weight=sample_weight)
 
-    def _partial_row_weights(self, sample_weight, targets):
-        """The weights of a block's rows in `partial_fit`."""
+    def _partial_row_weights(self, sample_weight, targets, labelled=None):
+        """The weights of a block's rows in `partial_fit` (``labelled``: which rows
+        of X ``targets`` are, None: all)."""
         return sample_weight
 
     @abstractmethod
@@ -1177,9 +1207,10 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
         attributes = {"classes_": classes, "_multilabel": False}
         return Targets(values, "softmax", len(classes), attributes)
 
-    def _partial_row_weights(self, sample_weight, targets):
-        """``sample_weight`` times a ``class_weight`` dict's weight of each row's
-        class; ``"balanced"`` needs the class counts of all the data, which
+    def _partial_row_weights(self, sample_weight, targets, labelled=None):
+        """``sample_weight`` times a ``class_weight`` dict's weight of each labelled
+        row's class (``labelled``: which rows of X ``targets`` are, None: all);
+        ``"balanced"`` needs the class counts of all the data, which
         `partial_fit` never sees."""
         if self.class_weight is None:
             return sample_weight
@@ -1190,10 +1221,10 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
                 "them as a dict, e.g. from sklearn.utils.class_weight.compute_class_weight."
             )
         if targets.loss != "softmax":
-            return self._row_weights(sample_weight, targets)  # raises, as fit does
+            return self._row_weights(sample_weight, targets, labelled)  # raises, as fit does
         classes, indices = targets.attributes["classes_"], targets.values
         weights = class_weights(self.class_weight, classes, indices)[indices]
-        return weights if sample_weight is None else sample_weight * weights
+        return _labelled_rows_weighted(weights, sample_weight, labelled)
 
     def _encode_labels(self, y, note="", sample_weight=None):
         """The classes of ``y`` and its class indices; two classes must weigh
@@ -1239,15 +1270,12 @@ class BaseGreedyClassifier(BaseGreedyPredictor):
         if sample_weight is not None and labelled is not None:
             own = sample_weight[labelled]
         weights = class_weights(self.class_weight, classes, indices, own, note)[indices]
-        if own is not None:
-            weights = own * weights
+        rows = _labelled_rows_weighted(weights, sample_weight, labelled)
         self._check_two_classes_weigh(
-            classes[indices], weights, "weight (sample_weight times class_weight)"
+            classes[indices],
+            rows if labelled is None else rows[labelled],
+            "weight (sample_weight times class_weight)",
         )
-        if labelled is None:
-            return weights
-        rows = np.ones(len(labelled)) if sample_weight is None else sample_weight.copy()
-        rows[labelled] = weights
         return rows
 
     # -- prediction ----------------------------------------------------------------
@@ -1577,6 +1605,19 @@ def class_weights(class_weight, classes, indices, sample_weight=None, note=""):
     # Looked up by the labels as Python values, so that 1 and 1.0 are one label
     # (compute_class_weight rounds float labels to int before looking them up).
     return np.array([float(class_weight.get(label, 1.0)) for label in labels])
+
+
+def _labelled_rows_weighted(class_weight, sample_weight, labelled):
+    """The weights of the rows of X: those of the ``labelled`` rows (None: every
+    row) times their classes' weights ``class_weight``, an unlabelled row's its
+    ``sample_weight`` (1 without). A new array: the caller's are never changed."""
+    if labelled is None:
+        return class_weight if sample_weight is None else sample_weight * class_weight
+    rows = np.ones(len(labelled)) if sample_weight is None else sample_weight.copy()
+    rows[labelled] = (
+        class_weight if sample_weight is None else (sample_weight[labelled] * class_weight)
+    )
+    return rows
 
 
 def as_csr(X):

@@ -712,7 +712,8 @@ ATTRIBUTES = _table(
     Entry(
         "n_unlabelled_",
         "int",
-        "Number of rows of the last fit's ``y`` taken as unlabelled.",
+        "Number of rows of the last fit's ``y`` taken as unlabelled, and of the "
+        "blocks of the ``partial_fit`` calls since.",
     ),
     Entry(
         "n_iter_",
@@ -757,7 +758,8 @@ _PRETRAINED_CLASSIFIER_ATTRIBUTES = _table(
 
 _PRETRAINED_REGRESSOR_ATTRIBUTES = _table(
     ATTRIBUTES["n_unlabelled_"].but(
-        text="Number of rows of the last fit's ``y`` taken as unlabelled (all NaN)."
+        text="Number of rows of the last fit's ``y`` taken as unlabelled (all NaN), "
+        "and of the blocks of the ``partial_fit`` calls since."
     ),
 )
 
@@ -865,30 +867,67 @@ _PARTIAL_FIT_CLASSES = Entry(
 )
 
 
-def partial_fit_doc(task):
-    """The docstring of a ``partial_fit`` (``task``: ``"classifier"`` or
-    ``"regressor"``), before `document` gives it its ``Parameters``."""
-    first = (
-        "``classes`` is required on the first call, and a later block with a label\n"
-        "    not in it raises ``ValueError``."
-        if task == "classifier"
-        else "The targets are standardized with the mean and standard deviation of\n"
-        "    the first call's block (its weighted ones), kept for every later call."
-    )
-    return f"""Train for one epoch over one block of rows (out-of-core training).
+def partial_fit_doc(task, pretrained=False):
+    """The docstring of a ``partial_fit`` (``task``: ``"classifier"``,
+    ``"regressor"`` or ``"transformer"``, a stack's; ``pretrained``: a
+    classifier's or a regressor's on a pretrained stack), before `document`
+    gives it its ``Parameters``."""
+    first = {
+        "classifier": "``classes`` is required on the first call, and a later block with a "
+        "label\n    not in it raises ``ValueError``.",
+        "regressor": "The targets are standardized with the mean and standard deviation of\n"
+        "    the first call's block (its weighted ones), kept for every later call.",
+        "transformer": "A stage standardizes its input (and its target) with the mean and\n"
+        "    standard deviation of the block of its first call, kept for its later calls.",
+    }[task]
+    if pretrained:
+        plan = """Each call trains the current stage of the plan ``fit`` follows: a stage
+    of the stack trains for one pass over every row of ``X``, labelled or
+    not, and after ``epochs`` calls the next call starts the stage above it,
+    as the stack's own ``partial_fit`` does. A head is solved as ``fit``
+    solves it, in one call, on that call's labelled rows (on the code of
+    every depth with ``staged_heads=True``, else of the top one only). The
+    estimator predicts from the call that solves its first head; before, its
+    prediction methods raise ``NotFittedError``. Once the heads are solved,
+    ``"frozen"`` mode trains the top head by one epoch of gradient steps a
+    call, and ``"finetune"`` mode fine-tunes the whole network, for every
+    later call. ``"end_to_end"`` mode trains the whole network in every call.
+    The optimizer's state goes on from call to call, so the calls of a
+    ``fit``'s stages on the same rows give the network that ``fit`` gives, to
+    float precision. ``n_layers_`` is the depth of the network with a head.
 
-    Each call trains the current stage of the plan ``fit`` follows for one
-    pass over ``X``: after ``epochs`` calls the greedy stage of depth ``k`` is
-    done and the next call starts stage ``k + 1``, a new layer on top of the
-    frozen ones; once the ``n_layers`` greedy stages are done, ``"frozen"``
-    mode keeps training the last one (the top layer and the output layer) and
-    ``"finetune"`` mode fine-tunes the whole network, for every later call.
-    ``"end_to_end"`` mode trains the whole network in every call. The
+    Every block needs a labelled row; its unlabelled ones train the stack (and
+    the semi-supervised fine-tuning), and with ``propagation_neighbors`` a
+    classifier propagates labels on the graph of each block's rows."""
+    else:
+        stages = {
+            "transformer": (
+                "the stage of depth ``k``",
+                "the last one",
+                "encoder and decoder together",
+            ),
+        }.get(
+            task,
+            (
+                "the greedy stage of depth ``k``",
+                "the last one (the top layer and the output layer)",
+                "the whole network",
+            ),
+        )
+        plan = f"""Each call trains the current stage of the plan ``fit`` follows for one
+    pass over ``X``: after ``epochs`` calls {stages[0]} is done and the next
+    call starts stage ``k + 1``, a new layer on top of the frozen ones; once
+    the ``n_layers`` greedy stages are done, ``"frozen"`` mode keeps training
+    {stages[1]} and ``"finetune"`` mode trains {stages[2]}, for every later
+    call. ``"end_to_end"`` mode trains the whole network in every call. The
     optimizer's state (Adam's moments, SGD's velocity) goes on from call to
     call, so ``n_layers * epochs`` calls on the same rows give the network
     one ``fit`` gives, to float precision. The estimator is fitted after any
     call: ``n_layers_`` is the depth trained so far, and ``history_`` grows
-    by one epoch a call.
+    by one epoch a call."""
+    return f"""Train for one epoch over one block of rows (out-of-core training).
+
+    {plan}
 
     {first}
 

@@ -76,7 +76,8 @@ class StageResult:
     diverged: bool
     seconds: float
     # Where the loop stopped, as plain numpy (`_run`'s ``resume`` takes it back):
-    # ``{"epoch": int, "step": int, "slots": list of lists of arrays}``.
+    # ``{"epoch": int, "step": int, "slots": list of lists of arrays, "state":
+    # list of arrays}``.
     carry: dict | None = None
 
 
@@ -263,6 +264,7 @@ def train_semi_supervised(
     masking_noise=0.0,
     gaussian_noise=0.0,
     progress=None,
+    resume=None,
 ):
     """Train encoder, head and decoder jointly on labelled and unlabelled rows.
 
@@ -308,6 +310,8 @@ def train_semi_supervised(
     progress : callable, optional
         Called between chunks of epochs of a long stage; see `_run`. Without
         it, the stage runs as one call of the compiled loop.
+    resume : dict, optional
+        Where an earlier run of this stage stopped, as in `train_stage`.
 
     Returns
     -------
@@ -355,6 +359,7 @@ def train_semi_supervised(
         early_stopping,
         epochs=config.epochs,
         progress=progress,
+        resume=resume,
     )
 
 
@@ -371,6 +376,7 @@ def train_rbm(
     validation=None,
     validation_weight=None,
     progress=None,
+    resume=None,
 ):
     """Train a restricted Boltzmann machine on ``x`` by contrastive divergence.
 
@@ -419,6 +425,9 @@ def train_rbm(
     progress : callable, optional
         Called between chunks of epochs of a long stage; see `_run`. Without
         it, the stage runs as one call of the compiled loop.
+    resume : dict, optional
+        Where an earlier run of this machine's training stopped, as in
+        `train_stage`; the persistent chains go on from its ``state``.
 
     Returns
     -------
@@ -454,6 +463,7 @@ def train_rbm(
             Dense(np.ascontiguousarray(out[0].T), out[2]),
         ],
         state=chains,
+        resume=resume,
     )
 
 
@@ -489,8 +499,8 @@ def _run(
     by then, in its second chunk).
 
     ``resume``, the ``carry`` of an earlier `StageResult` of the same loop,
-    starts the loop where that run stopped (its epoch count, mini-batch step and
-    optimizer slots; ``layers`` being the weights it returned) instead of at
+    starts the loop where that run stopped (its epoch count, mini-batch step,
+    optimizer slots and state; ``layers`` being the weights it returned) instead of at
     epoch 0: the stage then runs up to ``epochs`` epochs in all, and, as the
     shuffles and the noise are seeded by the epoch and the step, a stage run in
     several resumed runs computes what one run computes (`partial_fit`). The
@@ -518,6 +528,8 @@ def _run(
             carry = carry._replace(
                 slots=[[tf.constant(w, dtype=_FLOAT) for w in slot] for slot in resume["slots"]]
             )
+        if resume.get("state") is not None:
+            carry = carry._replace(state=[tf.constant(s, dtype=_FLOAT) for s in resume["state"]])
     epochs -= first
     seed = tf.constant(int(seed), dtype="int64")
     losses, validation_scores = [], []
@@ -551,6 +563,7 @@ def _run(
             "epoch": int(carry.epoch),
             "step": int(carry.step),
             "slots": [[w.numpy() for w in slot] for slot in carry.slots],
+            "state": [s.numpy() for s in carry.state],
         },
     )
 

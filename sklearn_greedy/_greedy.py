@@ -110,7 +110,9 @@ def grow_supervised(
     stage_rows = rows.through(partial(hidden_features, layers, activation=activation))
     for depth in range(len(layers) + 1, len(widths) + 1):
         width = widths[depth - 1]
-        scaling = _stage_input_scaling(runner, stage_rows, standardize and depth > 1)
+        scaling = _stage_scaling(
+            runner, "input_scaling", stage_rows.x, stage_rows.weight, standardize and depth > 1
+        )
         layer = runner.new_layer(
             stage_rows.x.shape[1], width, "greedy", depth, "layer", initializer
         )
@@ -138,15 +140,16 @@ def grow_supervised(
         stage_rows = stage_rows.through(partial(hidden_features, [layer], activation=activation))
 
 
-def _stage_input_scaling(runner, stage_rows, standardize):
-    """The `Scaling` a supervised stage trains its input in, or None for its input
-    as it is: if it goes on from an earlier call of `partial_fit`, the one that
-    call trained in (so that its weights keep their units whatever block comes
-    next; None for a stage of `fit`, whose layer was folded into raw units), else
-    that of ``stage_rows`` if ``standardize``."""
+def _stage_scaling(runner, name, values, sample_weight, standardize=True):
+    """The `Scaling` ``name`` a stage trains its ``values`` (its input, or its
+    target) in, or None for the values as they are: if the stage goes on from an
+    earlier call of `partial_fit`, the one that call trained in, kept in its
+    carry (so that its weights keep their units whatever block comes next; None
+    for a stage whose layers were folded into raw units, as a cut network's),
+    else that of ``values`` if ``standardize``."""
     if runner.resume is not None:
-        return runner.resume.get("input_scaling")
-    return Scaling(stage_rows.x, stage_rows.weight) if standardize else None
+        return runner.resume.get(name)
+    return Scaling(values, sample_weight) if standardize else None
 
 
 def grow_autoencoder(
@@ -200,13 +203,17 @@ def grow_autoencoder(
     )
     val_features = None if x_val is None else hidden_features(layers, x_val, activation)
     if reconstruct_input:
-        target_scaling = Scaling(x, sample_weight)
+        target_scaling = _stage_scaling(runner, "target_scaling", x, sample_weight) or (
+            Scaling.unit(x)
+        )
         scaled_target = target_scaling(x)
         scaled_val_target = None if x_val is None else target_scaling(x_val)
         if top is not None:
             top = target_scaling.unfold_output(top)
     for depth in range(len(layers) + 1, len(widths) + 1):
-        input_scaling = Scaling(features, sample_weight)
+        input_scaling = _stage_scaling(runner, "input_scaling", features, sample_weight) or (
+            Scaling.unit(features)
+        )
         stage_x = input_scaling(features)
         stage_val_x = None if x_val is None else input_scaling(val_features)
         width = widths[depth - 1]
@@ -260,6 +267,8 @@ def grow_autoencoder(
                     )
                 ),
                 score_name="reconstruction MSE",
+                carried={"input_scaling": input_scaling}
+                | ({"target_scaling": target_scaling} if reconstruct_input else {}),
             )
         )
         top = trained[1]  # carried to the next stage in the units it trained in
@@ -324,11 +333,12 @@ def grow_rbm(runner, network, rows, *, widths, visible_units, cd_steps, persiste
         kernel, hidden_bias = runner.new_layer(
             features.shape[1], widths[depth - 1], "rbm", depth, "layer", RBM_INITIALIZER
         )
+        visible_bias = _initial_visible_bias(features, units, rows.weight)
         up, down = runner.run(
             ContrastiveDivergenceStage(
                 "rbm",
                 depth,
-                (kernel, hidden_bias, _initial_visible_bias(features, units, rows.weight)),
+                [(kernel, hidden_bias), (kernel.T, visible_bias)],
                 features,
                 units,
                 cd_steps,

@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
@@ -36,6 +37,7 @@ from ._engine import hidden_features
 from ._graph import propagate_labels
 from ._greedy import GreedyNetwork, random_layers
 from ._heads import HeadStage
+from ._stages import GradientStage
 
 PRETRAINED_REGRESSOR_CONSTRAINTS = {
     "staged_heads": ["boolean"],
@@ -191,21 +193,8 @@ class BasePretrainedNetwork:
             nonlocal codes
             codes = hidden_features([layer], codes, self.activation)
             if "head" in self._stage_kinds(depth):
-                stage = HeadStage(
-                    "head",
-                    depth,
-                    codes,
-                    rows.target,
-                    targets.n_outputs,
-                    targets.loss,
-                    self.alpha,
-                    self.head_max_iter,
-                    self.activation,
-                    self.epochs,
-                    sample_weight=rows.weight,
-                    standardize=self._standardized_heads,
-                )
-                heads.append(targets.fold(runner.run(stage)[0]))
+                head = runner.run(self._head_stage(depth, codes, rows, targets))[0]
+                heads.append(targets.fold(head))
 
         stack._fit_within(runner, data.X, data.sample_weight, widths, warm, solve_head)
         return GreedyNetwork(
@@ -215,6 +204,132 @@ class BasePretrainedNetwork:
             [[head] for head in heads],
             stack,
         )
+
+    def _head_stage(self, depth, codes, rows, targets):
+        """The `HeadStage` of ``depth``: the head solved on the ``codes`` of the
+        labelled ``rows`` (a `Rows`) towards their ``targets``."""
+        return HeadStage(
+            "head",
+            depth,
+            codes,
+            rows.target,
+            targets.n_outputs,
+            targets.loss,
+            self.alpha,
+            self.head_max_iter,
+            self.activation,
+            self.epochs,
+            sample_weight=rows.weight,
+            standardize=self._standardized_heads,
+        )
+
+    # -- partial_fit ----------------------------------------------------------------
+    #
+    # The calls walk through the fit's plan as every estimator's do (see
+    # `BaseGreedyNetwork._partial_fit`). A stage of the stack trains for one
+    # epoch a call on every row of the block, labelled or not, through the
+    # stack's own `_partial_stage` (so that the stack fitted by these calls is
+    # the one its own partial_fit makes). A head is solved as fit solves it, in
+    # one call, on the codes of that call's labelled rows: a convex problem on a
+    # few hundred features, for which one block is data enough, where stepping
+    # it for epochs would make it depend on the learning rate as no fit's head
+    # does. The top head of a "frozen" network (the last stage) then goes on, as
+    # the supervised estimators' last stage goes on, by one epoch of gradient
+    # steps a call from the solved weights, so that later blocks still teach it;
+    # "finetune" mode fine-tunes every layer, the head with them, instead.
+
+    def __sklearn_is_fitted__(self):
+        # partial_fit pretrains the stack before any head is solved, and until
+        # then nothing predicts.
+        return hasattr(self, "coefs_")
+
+    def _check_X(self, X):
+        if hasattr(self, "history_") and not hasattr(self, "coefs_"):
+            last = self.history_[-1]
+            raise NotFittedError(
+                f"This {type(self).__name__} has pretrained its stack only (partial_fit "
+                f"is at stage {last['kind']}, depth {last['depth']}, epoch "
+                f"{last['epochs']}): it predicts from the call of partial_fit that solves "
+                f"its first head, after {self.epochs} calls of each stage of the stack "
+                "below it (staged_heads=True solves one at every depth)."
+            )
+        return super()._check_X(X)
+
+    def _fitted_widths(self):
+        # The stack that partial_fit pretrains may be deeper than the network
+        # that has a head.
+        stack = getattr(self, self._stack_attribute, None)
+        return super()._fitted_widths() if stack is None else stack._fitted_widths()
+
+    def _partial_data(self, X, y, classes, first, sample_weight):
+        """A block's `FitData`, its unlabelled rows told apart as a fit's are."""
+        X, y = self._validate_X_y(X, y, not first)
+        sample_weight = validated_weights(sample_weight, X)
+        labelled = self._labelled_rows(y)
+        targets = self._partial_targets(
+            y[labelled],
+            classes,
+            first,
+            None if sample_weight is None else sample_weight[labelled],
+        )
+        weights = self._partial_row_weights(sample_weight, targets, labelled)
+        return FitData(X, targets, weights, labelled)
+
+    def _partial_stage(self, stage, data, widths, runner):
+        # Every block's unlabelled rows are counted, as a fit counts its y's.
+        n_unlabelled = getattr(self, "n_unlabelled_", 0) + data.n_unlabelled
+        return {
+            **self._partial_stage_trained(stage, data, widths, runner),
+            "n_unlabelled_": n_unlabelled,
+        }
+
+    def _partial_stage_trained(self, stage, data, widths, runner):
+        kind, depth = stage
+        fitted_stack = getattr(self, self._stack_attribute, None)
+        if kind == self._stack_kind:
+            grows = depth > 1 or runner.resume is not None
+            stack = self._stack(runner.seed, fitted_stack if grows else None)
+            stack._partial_fit_within(runner, data.X, data.sample_weight, widths, stage)
+            return {**data.targets.attributes, self._stack_attribute: stack}
+        if kind != "head":
+            return super()._partial_stage(stage, data, widths, runner)
+        targets, rows = data.targets, data.labelled_rows
+        encoder = fitted_stack._encoder_layers()
+        codes = hidden_features(encoder, rows.x, self.activation)
+        if runner.resume is None:
+            trained = runner.run(self._head_stage(depth, codes, rows, targets))
+        else:
+            trained = runner.run(
+                GradientStage(
+                    "head",
+                    depth,
+                    self._stage_layers(stage, data),
+                    codes,
+                    rows.target,
+                    targets.loss,
+                    self.activation,
+                    self._training_config(),
+                    sample_weight=rows.weight,
+                )
+            )
+        heads = list(getattr(self, "_staged_heads", []))[: depth - 1] if self.staged_heads else []
+        heads.append(targets.fold(trained[0]))
+        network = GreedyNetwork(
+            encoder,
+            heads[-1:],
+            list(fitted_stack._staged_layers) if self.staged_heads else [],
+            [[head] for head in heads],
+            fitted_stack,
+        )
+        return {**targets.attributes, **self._fitted_state(network, data), "n_layers_": depth}
+
+    def _stage_layers(self, stage, data):
+        kind, _ = stage
+        if kind == "head":
+            return [data.targets.unfold(self._network()[-1])]
+        if kind == self._stack_kind:
+            return getattr(self, self._stack_attribute)._stage_layers(stage, data)
+        return super()._stage_layers(stage, data)
 
     def _stack(self, seed, fitted=None):
         """A ``_stack_class`` estimator with this estimator's shared settings: a new
@@ -261,7 +376,18 @@ class BasePretrainedClassifier(
         """The fit's data; with unlabelled rows and ``propagation_neighbors``, with
         the labels propagated to them on a kNN graph of X, each weighted by its
         certainty (`sklearn_greedy._graph.propagate_labels`)."""
-        data = super()._validate_fit_data(X, y, warm, sample_weight)
+        return self._with_propagated_labels(super()._validate_fit_data(X, y, warm, sample_weight))
+
+    def _partial_data(self, X, y, classes, first, sample_weight):
+        """A block's data; with unlabelled rows and ``propagation_neighbors``, with
+        the labels propagated on a kNN graph of the block's rows."""
+        return self._with_propagated_labels(
+            super()._partial_data(X, y, classes, first, sample_weight)
+        )
+
+    def _with_propagated_labels(self, data):
+        """``data`` with the labels propagated to its unlabelled rows, if it has
+        any and ``propagation_neighbors`` is set."""
         if (
             self.propagation_neighbors is None
             or not data.n_unlabelled

@@ -19,7 +19,7 @@ from ._base import (
     staged_method,
 )
 from ._compat import Interval, StrOptions
-from ._docs import document
+from ._docs import document, partial_fit_doc
 from ._forward import hidden_outputs, network_outputs
 from ._greedy import GreedyNetwork, grow_rbm, random_decoder, random_layers
 from ._pretrained import (
@@ -268,6 +268,11 @@ class StackedRBM(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseGreedyTr
             The fitted stack.
         """
         return self._fit(X, sample_weight=sample_weight)
+
+    def partial_fit(self, X, y=None, sample_weight=None):
+        return self._partial_fit(X, None, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("transformer")
 
     def _stage_kinds(self, depth):
         return ["rbm"]
@@ -707,6 +712,11 @@ class RBMPretrainedClassifier(_DeepBeliefNetwork, BasePretrainedClassifier):
         """
         return self._fit(X, y, sample_weight)
 
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        return self._partial_fit(X, y, classes, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("classifier", pretrained=True)
+
 
 @document
 class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
@@ -848,3 +858,8 @@ class RBMPretrainedRegressor(_DeepBeliefNetwork, BasePretrainedRegressor):
             The fitted estimator.
         """
         return self._fit(X, y, sample_weight)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        return self._partial_fit(X, y, None, sample_weight)
+
+    partial_fit.__doc__ = partial_fit_doc("regressor", pretrained=True)

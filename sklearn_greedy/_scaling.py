@@ -36,6 +36,15 @@ class Scaling:
         # A constant column (a dead unit below, say) stays constant, centred at 0.
         self.scale = np.where(scale > 1e-6, scale, 1.0).astype(values.dtype)
 
+    @classmethod
+    def unit(cls, values):
+        """The scaling that leaves ``values``'s columns as they are: what a stage
+        resumed on layers that act on raw values trains in."""
+        scaling = cls.__new__(cls)
+        scaling.mean = np.zeros(values.shape[1], dtype=values.dtype)
+        scaling.scale = np.ones(values.shape[1], dtype=values.dtype)
+        return scaling
+
     def __call__(self, values):
         if sp.issparse(values):
             # Only scaled, so the zeros stay zeros and the values stay sparse.

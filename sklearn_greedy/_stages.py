@@ -201,6 +201,7 @@ class SemiSupervisedStage(Stage):
     ``entropy_weight``) or the squared error of a linear one (``"mse"``), plus
     ``reconstruction_weight`` times the reconstruction's, and the weights of the
     rows of ``x`` (``sample_weight``) and of ``labelled`` (a `Rows`).
+    ``carried`` and ``resume``: as `GradientStage`'s.
     """
 
     depth: int
@@ -214,6 +215,8 @@ class SemiSupervisedStage(Stage):
     loss: str = "softmax"
     sample_weight: object = None
     noise: dict = field(default_factory=dict)
+    carried: dict = field(default_factory=dict)
+    resume: dict | None = None
     kind = "finetune"
     rate_name = "finetune_learning_rate"
     minimised = True
@@ -241,6 +244,7 @@ class SemiSupervisedStage(Stage):
             validation=labelled.validation,
             **self.noise,
             progress=progress,
+            resume=self.resume,
         )
 
     def score(self, trained):
@@ -257,16 +261,16 @@ class ContrastiveDivergenceStage(Stage):
     (`sklearn_greedy._engine.train_rbm`), with ``cd_steps`` Gibbs steps and,
     with ``persistent``, persistent chains.
 
-    ``rbm`` is ``(kernel, hidden_bias, visible_bias)``; ``validation`` is
-    ``(x_val, None, weight_val)`` or None. The trained machine comes back as two
-    dense layers of the same weights, its up pass and its down pass; its
-    record's score is minus the mean squared error of the mean-field
-    reconstruction of ``x``.
+    ``layers`` is the machine as it comes back trained: two dense layers of
+    the same kernel, its up pass ``(kernel, hidden_bias)`` and its down pass
+    ``(kernel.T, visible_bias)``; ``validation`` is ``(x_val, None,
+    weight_val)`` or None; ``resume``: as `GradientStage`'s. Its record's score
+    is minus the mean squared error of the mean-field reconstruction of ``x``.
     """
 
     kind: str
     depth: int
-    rbm: tuple
+    layers: list
     x: object
     visible_units: str
     cd_steps: int
@@ -274,6 +278,7 @@ class ContrastiveDivergenceStage(Stage):
     config: TrainingConfig
     sample_weight: object = None
     validation: tuple | None = None
+    resume: dict | None = None
     score_name = "reconstruction MSE"
     rate_name = "learning_rate"
     # As BernoulliRBM, no ConvergenceWarning: contrastive divergence has no
@@ -282,8 +287,9 @@ class ContrastiveDivergenceStage(Stage):
 
     def train(self, seed, number, progress=None):
         validation = self.validation
+        (kernel, hidden_bias), (_, visible_bias) = self.layers
         return train_rbm(
-            self.rbm,
+            (kernel, hidden_bias, visible_bias),
             self.x,
             visible_units=self.visible_units,
             cd_steps=int(self.cd_steps),
@@ -294,6 +300,7 @@ class ContrastiveDivergenceStage(Stage):
             validation=None if validation is None else validation[0],
             validation_weight=None if validation is None else validation[2],
             progress=progress,
+            resume=self.resume,
         )
 
     def score(self, trained):
@@ -388,7 +395,7 @@ class StageRunner:
                 resume=resume,
                 config=dataclasses.replace(stage.config, epochs=resume["epoch"] + 1),
             )
-        elif self.one_epoch:
+        elif self.one_epoch and stage.config is not None:  # a solved stage has no epochs
             stage = dataclasses.replace(stage, config=dataclasses.replace(stage.config, epochs=1))
         self._check_batch_size(stage, number)
         result = stage.train(
