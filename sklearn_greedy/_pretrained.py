@@ -276,50 +276,51 @@ class BasePretrainedNetwork:
         return FitData(X, targets, weights, labelled)
 
     def _partial_stage(self, stage, data, widths, runner):
-        # Every block's unlabelled rows are counted, as a fit counts its y's.
-        n_unlabelled = getattr(self, "n_unlabelled_", 0) + data.n_unlabelled
-        return {
-            **self._partial_stage_trained(stage, data, widths, runner),
-            "n_unlabelled_": n_unlabelled,
-        }
-
-    def _partial_stage_trained(self, stage, data, widths, runner):
         kind, depth = stage
-        fitted_stack = getattr(self, self._stack_attribute, None)
         if kind == self._stack_kind:
+            fitted_stack = getattr(self, self._stack_attribute, None)
             grows = depth > 1 or runner.resume is not None
             stack = self._stack(runner.seed, fitted_stack if grows else None)
             stack._partial_fit_within(runner, data.X, data.sample_weight, widths, stage)
-            return {**data.targets.attributes, self._stack_attribute: stack}
-        if kind != "head":
-            return super()._partial_stage(stage, data, widths, runner)
+            fitted = {**data.targets.attributes, self._stack_attribute: stack}
+        elif kind == "head":
+            fitted = self._partial_head(depth, data, runner)
+        else:
+            fitted = super()._partial_stage(stage, data, widths, runner)
+        # Every block's unlabelled rows are counted, as a fit counts its y's.
+        fitted["n_unlabelled_"] = getattr(self, "n_unlabelled_", 0) + data.n_unlabelled
+        return fitted
+
+    def _partial_head(self, depth, data, runner):
+        """The head of ``depth`` on the fitted stack's code of the block's labelled
+        rows: solved if the call starts its stage, else one epoch of gradient
+        steps from where the last call left it."""
+        stack = getattr(self, self._stack_attribute)
         targets, rows = data.targets, data.labelled_rows
-        encoder = fitted_stack._encoder_layers()
+        encoder = stack._encoder_layers()
         codes = hidden_features(encoder, rows.x, self.activation)
         if runner.resume is None:
-            trained = runner.run(self._head_stage(depth, codes, rows, targets))
+            stage = self._head_stage(depth, codes, rows, targets)
         else:
-            trained = runner.run(
-                GradientStage(
-                    "head",
-                    depth,
-                    self._stage_layers(stage, data),
-                    codes,
-                    rows.target,
-                    targets.loss,
-                    self.activation,
-                    self._training_config(),
-                    sample_weight=rows.weight,
-                )
+            stage = GradientStage(
+                "head",
+                depth,
+                self._stage_layers(("head", depth), data),
+                codes,
+                rows.target,
+                targets.loss,
+                self.activation,
+                self._training_config(),
+                sample_weight=rows.weight,
             )
         heads = list(getattr(self, "_staged_heads", []))[: depth - 1] if self.staged_heads else []
-        heads.append(targets.fold(trained[0]))
+        heads.append(targets.fold(runner.run(stage)[0]))
         network = GreedyNetwork(
             encoder,
             heads[-1:],
-            list(fitted_stack._staged_layers) if self.staged_heads else [],
+            list(stack._staged_layers) if self.staged_heads else [],
             [[head] for head in heads],
-            fitted_stack,
+            stack,
         )
         return {**targets.attributes, **self._fitted_state(network, data), "n_layers_": depth}
 
