@@ -1043,6 +1043,17 @@ ESTIMATORS = {
             _AUTOENCODER,
             _AUTOENCODER_PRETRAINED,
             _table(
+                PARAMETERS["alpha"].plus(
+                    """
+                    It applies to every stage: the autoencoder's, the head's and the
+                    fine-tuning. Chosen on held-out tasks (see "How the defaults were
+                    chosen" in the user guide): without it the fine-tuning of a fully
+                    labelled fit fits every training row, its probabilities are
+                    overconfident and ``class_weight`` does not act; a larger one
+                    costs accuracy with few labels.
+                    """,
+                    default=0.05,
+                ),
                 PARAMETERS["mode"].but(
                     text="""
                     ``"frozen"``: the encoder stays as pretrained and only the head is
