@@ -1,7 +1,9 @@
-"""How the supervised greedy estimators' defaults were chosen (issue 22).
+"""How the supervised greedy estimators' defaults, and the autoencoder
+classifier's penalty, were chosen (issue 22).
 
 Candidates for the defaults of `GreedyLayerwiseClassifier` and
-`GreedyLayerwiseRegressor`, each fitted on every task below, beside the
+`GreedyLayerwiseRegressor` (and, named ``autoencoder, ...``, for ``alpha`` of
+`AutoencoderPretrainedClassifier`), each fitted on every task below, beside the
 scikit-learn peer a user would otherwise pick, fitted in the same run on the
 same splits. The tasks are those where the old defaults were measured to fail:
 
@@ -19,7 +21,11 @@ same splits. The tasks are those where the old defaults were measured to fail:
   ``MLPClassifier()`` and ``LogisticRegression()``;
 - ``friedman1`` (``make_friedman1(2000, noise=1)``), ``diabetes`` and
   ``regression`` (``make_regression(5000, 50, n_informative=20, noise=10)``):
-  R², against ``MLPRegressor((100, 100), max_iter=500)``.
+  R², against ``MLPRegressor((100, 100), max_iter=500)``;
+- ``digits-5%``, ``mnist1d-1%``, ``mnist1d-5%``, ``mnist1d-10%``: that share of
+  the training rows keeps its label, the others are ``-1`` (the autoencoder
+  candidates only, whose penalty must not cost what they are for: accuracy with
+  few labels), against ``LabelSpreading(kernel="knn", max_iter=1000)``.
 
 X is standardized on the training rows, y left as it is; 75/25 splits (70/30
 stratified for ``imbalanced``, the digits and MNIST-1D splits of the other
@@ -61,8 +67,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, log_loss, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.semi_supervised import LabelSpreading
 
-from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
+from sklearn_greedy import (
+    AutoencoderPretrainedClassifier,
+    GreedyLayerwiseClassifier,
+    GreedyLayerwiseRegressor,
+)
 
 
 def _candidate(standardize, **params):
@@ -92,12 +103,39 @@ CANDIDATES = {
     ),
     "defaults": ({}, None),
 }
+# The autoencoder classifier's penalty: name -> its parameters over its defaults.
+AUTOENCODER_CANDIDATES = {
+    **{f"autoencoder, alpha={alpha}": {"alpha": alpha} for alpha in (0.0, 0.03, 0.05, 0.1)},
+    "autoencoder, alpha=0.1 after pretraining": {"alpha": 0.1, "stack_alpha": 0.0},
+    "autoencoder defaults": {},
+}
 PEER = "peer"
 # Whether ``narrow`` trains on the blobs as they come, as the issue measured them.
 RAW_NARROW = False
 
 
+class _PenaltyAfterPretraining(AutoencoderPretrainedClassifier):
+    """The autoencoder classifier with ``alpha`` in its head and fine-tuning only,
+    its stack pretrained at ``stack_alpha``: a candidate, not an estimator."""
+
+    def __init__(self, stack_alpha=0.0, **params):
+        super().__init__(**params)
+        self.stack_alpha = stack_alpha
+
+    @classmethod
+    def _get_param_names(cls):
+        return [*AutoencoderPretrainedClassifier._get_param_names(), "stack_alpha"]
+
+    def _stack(self, seed, fitted=None):
+        return super()._stack(seed, fitted).set_params(alpha=self.stack_alpha)
+
+
 def _estimator(kind, candidate, seed, **params):
+    if candidate in AUTOENCODER_CANDIDATES:
+        parameters = {**AUTOENCODER_CANDIDATES[candidate], **params}
+        if "stack_alpha" in parameters:
+            return _PenaltyAfterPretraining(random_state=seed, **parameters)
+        return AutoencoderPretrainedClassifier(random_state=seed, **parameters)
     if candidate == PEER:
         if kind == "classifier":
             return MLPClassifier(random_state=seed, **params)
@@ -115,6 +153,8 @@ def _estimator(kind, candidate, seed, **params):
 
 
 def _narrow(candidate, seed):
+    if candidate in AUTOENCODER_CANDIDATES:
+        return None  # a question of the supervised stages
     # One data set, the networks' seeds varying: the spread is the seeds' luck.
     if seed < 100:
         X_train, X_test, y_train, y_test = tutorial_data()
@@ -197,8 +237,27 @@ def _labelled(dataset):
     return task
 
 
+def _few_labels(dataset, fraction):
+    def task(candidate, seed):
+        if candidate not in (*AUTOENCODER_CANDIDATES, PEER):
+            return None  # the supervised estimators take no unlabelled rows
+        X_train, y_train, X_test, y_test = standardized_split(dataset, seed)
+        y_partial = y_train.copy()
+        y_partial[np.random.RandomState(seed).rand(len(y_train)) > fraction] = -1
+        if candidate == PEER:
+            model = LabelSpreading(kernel="knn", max_iter=1000)
+        else:
+            model = _estimator("classifier", candidate, seed)
+        model.fit(X_train, y_partial)
+        return {"accuracy": model.score(X_test, y_test)}
+
+    return task
+
+
 def _regression(make):
     def task(candidate, seed):
+        if candidate in AUTOENCODER_CANDIDATES:
+            return None  # candidates for a classifier
         X, y = make(seed)
         X_train, X_test, y_train, y_test = standardized_train_test_split(X, y, seed)
         model = _estimator("regressor", candidate, seed).fit(X_train, y_train)
@@ -221,6 +280,8 @@ TASKS = {
     "regression": _regression(
         lambda seed: make_regression(5000, 50, n_informative=20, noise=10.0, random_state=seed)
     ),
+    "digits-5%": _few_labels("digits", 0.05),
+    **{f"mnist1d-{percent}%": _few_labels("mnist1d", percent / 100) for percent in (1, 5, 10)},
 }
 
 
@@ -232,9 +293,8 @@ def _mean_sd(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", nargs="+", default=list(TASKS), choices=list(TASKS))
-    parser.add_argument(
-        "--candidates", nargs="+", default=[*CANDIDATES, PEER], choices=[*CANDIDATES, PEER]
-    )
+    every = [*CANDIDATES, *AUTOENCODER_CANDIDATES, PEER]
+    parser.add_argument("--candidates", nargs="+", default=every, choices=every)
     parser.add_argument("--raw-narrow", action="store_true", help="narrow on unstandardized blobs")
     parser.add_argument("--seeds", type=int, nargs="+", default=[100, 101, 102])
     parser.add_argument("--out", type=Path, help="write every figure to this JSON file")
@@ -242,7 +302,7 @@ def main():
     args = parser.parse_args()
     if args.list:
         print("tasks:", *TASKS, sep="\n  ")
-        print("candidates:", *CANDIDATES, PEER, sep="\n  ")
+        print("candidates:", *CANDIDATES, *AUTOENCODER_CANDIDATES, PEER, sep="\n  ")
         return
     global RAW_NARROW
     RAW_NARROW = args.raw_narrow
@@ -257,6 +317,8 @@ def main():
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     runs.append(TASKS[task](candidate, seed))
+            if runs[0] is None:
+                continue
             seconds = (time.perf_counter() - start) / len(args.seeds)
             figures = {metric: [run[metric] for run in runs] for metric in runs[0]}
             results.setdefault(task, {})[candidate] = {**figures, "seconds": seconds}
