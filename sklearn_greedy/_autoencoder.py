@@ -524,7 +524,7 @@ class AutoencoderPretrainedClassifier(_AutoencoderPretrained, BasePretrainedClas
         momentum=0.9,
         activation="relu",
         kernel_initializer="he_uniform",
-        alpha=0.05,
+        alpha=0.0,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,

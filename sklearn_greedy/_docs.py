@@ -1046,13 +1046,13 @@ ESTIMATORS = {
                 PARAMETERS["alpha"].plus(
                     """
                     It applies to every stage: the autoencoder's, the head's and the
-                    fine-tuning. Chosen on held-out tasks (see "How the defaults were
-                    chosen" in the user guide): without it the fine-tuning of a fully
-                    labelled fit fits every training row, its probabilities are
-                    overconfident and ``class_weight`` does not act; a larger one
-                    costs accuracy with few labels.
-                    """,
-                    default=0.05,
+                    fine-tuning. 0 by default: with few labels on many rows a penalty
+                    costs accuracy (the reconstruction term regularises the fine-tuning
+                    instead). With every row labelled the fine-tuning has no such
+                    term and fits every training row; there ``alpha=0.05`` gives
+                    calibrated probabilities and lets ``class_weight`` act (see "How
+                    the defaults were chosen" in the user guide).
+                    """
                 ),
                 PARAMETERS["mode"].but(
                     text="""

@@ -39,8 +39,6 @@ WITHOUT_PROPAGATION = dict(propagation_neighbors=None)
 SUPERVISED_BEFORE = dict(
     kernel_initializer="he_uniform", alpha=0.0, learning_rate=0.001, standardize=False
 )
-# And the autoencoder classifier's penalty (issue 22).
-AUTOENCODER_CLASSIFIER_BEFORE = dict(alpha=0.0)
 
 
 def _greedy(mode, **params):
@@ -98,11 +96,7 @@ CASES = [
     *_modes(
         "autoencoder-classifier",
         lambda mode: AutoencoderPretrainedClassifier(
-            mode=mode,
-            staged_heads=True,
-            **WITHOUT_PROPAGATION,
-            **AUTOENCODER_CLASSIFIER_BEFORE,
-            **TINY,
+            mode=mode, staged_heads=True, **WITHOUT_PROPAGATION, **TINY
         ),
         y="y_partial",
     ),
@@ -152,7 +146,6 @@ CASES = [
                     early_stopping=True,
                     entropy_weight=0.3,
                     **WITHOUT_PROPAGATION,
-                    **AUTOENCODER_CLASSIFIER_BEFORE,
                     **TINY,
                 ),
                 "y_partial",
@@ -178,9 +171,7 @@ CASES = [
             ("greedy", _greedy),
             (
                 "autoencoder-classifier",
-                lambda mode: AutoencoderPretrainedClassifier(
-                    mode=mode, staged_heads=True, **AUTOENCODER_CLASSIFIER_BEFORE, **TINY
-                ),
+                lambda mode: AutoencoderPretrainedClassifier(mode=mode, staged_heads=True, **TINY),
             ),
         ]
     ],
@@ -191,11 +182,7 @@ WARM = [
     (
         "autoencoder-classifier-warm",
         lambda: AutoencoderPretrainedClassifier(
-            warm_start=True,
-            staged_heads=True,
-            **WITHOUT_PROPAGATION,
-            **AUTOENCODER_CLASSIFIER_BEFORE,
-            **TINY,
+            warm_start=True, staged_heads=True, **WITHOUT_PROPAGATION, **TINY
         ),
         "X",
         "y_partial",

@@ -1,5 +1,4 @@
-"""The supervised greedy estimators' defaults, and the autoencoder classifier's
-penalty (issue 22): what they promise.
+"""The supervised greedy estimators' defaults (issue 22): what they promise.
 
 The figures that chose them are in ``benchmarks/defaults_selection.py``; these
 tests check the behaviours behind them on data small enough for the suite: the
@@ -17,15 +16,10 @@ import pytest
 from numpy.testing import assert_allclose
 from sklearn.datasets import make_blobs, make_classification, make_friedman1
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import log_loss
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_greedy import (
-    AutoencoderPretrainedClassifier,
-    GreedyLayerwiseClassifier,
-    GreedyLayerwiseRegressor,
-)
+from sklearn_greedy import GreedyLayerwiseClassifier, GreedyLayerwiseRegressor
 from sklearn_greedy._stages import converged
 
 SMALL = dict(n_layers=2, hidden_units=(8, 4), epochs=5, random_state=0)
@@ -94,17 +88,6 @@ def test_a_default_fit_does_not_memorise_noisy_labels(noisy_imbalanced):
     clf = GreedyLayerwiseClassifier(random_state=0).fit(X_train, y_train)
     # 5% of the labels were flipped: fitting every training row means fitting them.
     assert clf.score(X_train, y_train) < 0.98
-
-
-def test_the_default_autoencoder_classifier_is_not_overconfident(noisy_imbalanced):
-    # Without a penalty (alpha=0, the old default) the fine-tuning drove every
-    # training row's probability to 1, the flipped labels' too: test log loss
-    # 0.55 here, against MLPClassifier's 0.25. With alpha=0.05 it is 0.32; on
-    # this small a set the training rows are still all fitted (the user guide
-    # says so), on the 7 000 rows of benchmarks/defaults_selection.py they are not.
-    X_train, X_test, y_train, y_test = noisy_imbalanced
-    clf = AutoencoderPretrainedClassifier(random_state=0).fit(X_train, y_train)
-    assert log_loss(y_test, clf.predict_proba(X_test)) < 0.4
 
 
 def test_a_default_regressor_does_not_fit_the_noise():
