@@ -364,7 +364,7 @@ class _AutoencoderPretrained:
         """The ``"finetune"`` or ``"end_to_end"`` stage of ``network`` (encoder and
         head); with unlabelled rows, the pretrained autoencoder lends its decoder to
         the semi-supervised fine-tuning."""
-        semi_supervised = (
+        unsupervised_terms = (
             self.reconstruction_weight > 0 or getattr(self, "entropy_weight", 0.0) > 0
         )
         # Without unlabelled rows the joint loss has nothing to add: plain fine-tuning.
@@ -373,7 +373,7 @@ class _AutoencoderPretrained:
         if runner.resume is not None:
             semi_supervised = runner.resume.get("semi_supervised", False)
         else:
-            semi_supervised = self.mode == "finetune" and semi_supervised and data.n_unlabelled
+            semi_supervised = self.mode == "finetune" and unsupervised_terms and data.n_unlabelled
         if not semi_supervised:
             return super()._joint_stage(data, runner, network)
         targets = data.targets

@@ -900,20 +900,14 @@ def partial_fit_doc(task, pretrained=False):
     the semi-supervised fine-tuning), and with ``propagation_neighbors`` a
     classifier propagates labels on the graph of each block's rows."""
     else:
-        stages = {
-            "transformer": (
-                "the stage of depth ``k``",
-                "the last one",
-                "encoder and decoder together",
-            ),
-        }.get(
-            task,
-            (
+        if task == "transformer":
+            stages = ("the stage of depth ``k``", "the last one", "encoder and decoder together")
+        else:
+            stages = (
                 "the greedy stage of depth ``k``",
                 "the last one (the top layer and the output layer)",
                 "the whole network",
-            ),
-        )
+            )
         plan = f"""Each call trains the current stage of the plan ``fit`` follows for one
     pass over ``X``: after ``epochs`` calls {stages[0]} is done and the next
     call starts stage ``k + 1``, a new layer on top of the frozen ones; once
